@@ -1,0 +1,68 @@
+# tributary: the two set-up commands of the README, and a few more.
+#
+#   make demo    install dependencies, build release, run the embedded demo
+#   make test    install dependencies, build, run every test (release, then ASan/UBSan)
+#   make bench   build, then TPC-H Q1/Q6 against DuckDB (SF=1 by default: make bench SF=0.1)
+#   make deps | build | clean
+#
+# Variables: SKIP_ASAN=1 skips the ASan/UBSan stage of `make test`; TEST_SERVICES names
+# real services (scripts/services.sh) to start around the tests; none are needed yet.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+# Targets run one after another in the order given (deps before build before ctest).
+.NOTPARALLEL:
+
+JOBS ?= 2
+SF ?= 1
+SKIP_ASAN ?= 0
+TEST_SERVICES ?=
+
+# Sanitizer runs fail on the first report, UBSan included (it only warns by default).
+SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
+                 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+.PHONY: all deps build demo test test-release test-asan bench clean
+
+all: build
+
+deps:
+	scripts/install-deps.sh
+
+build:
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS)
+
+demo: deps build
+	./build/release/tributary demo
+
+# Services (if any) are stopped on every exit; the last thing printed is ctest's summary.
+test: deps build
+	@if [ "$(SKIP_ASAN)" = 1 ]; then echo "test: ASan/UBSan stage skipped (SKIP_ASAN=1)"; fi
+	@if [ -n "$(TEST_SERVICES)" ]; then \
+	  trap 'scripts/services.sh stop >/dev/null 2>&1' EXIT; \
+	  scripts/services.sh start $(TEST_SERVICES); \
+	  eval "$$(scripts/services.sh env)"; \
+	  $(MAKE) --no-print-directory test-release test-asan; \
+	else \
+	  $(MAKE) --no-print-directory test-release test-asan; \
+	fi
+
+test-release:
+	ctest --preset release -j $(JOBS) --output-on-failure
+
+# One ASan/UBSan build (Debug) of the whole tree, then the unit tests and sqllogictests on it.
+test-asan:
+ifeq ($(SKIP_ASAN),1)
+	@true
+else
+	cmake --preset asan
+	cmake --build --preset asan -j $(JOBS)
+	$(SANITIZER_ENV) ctest --preset asan -j $(JOBS) --output-on-failure
+endif
+
+bench: deps build
+	bench/run.sh $(SF)
+
+clean:
+	rm -rf build bench/data

@@ -1,0 +1,147 @@
+#include "cli/output_format.h"
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "function/cast.h"
+
+namespace tributary::cli {
+
+OutputFormat parse_output_format(const std::string& name) {
+  std::string n = name;
+  for (auto& c : n) c = (char)std::toupper((unsigned char)c);
+  if (n == "ALIGNED") return OutputFormat::ALIGNED;
+  if (n == "CSV") return OutputFormat::CSV;
+  if (n == "CSV_HEADER") return OutputFormat::CSV_HEADER;
+  if (n == "TSV") return OutputFormat::TSV;
+  if (n == "JSON") return OutputFormat::JSON;
+  throw_error(ErrorCode::INVALID_ARGUMENT,
+              "Unknown output format '" + name + "' (expected ALIGNED, CSV, CSV_HEADER, TSV or JSON)");
+}
+
+std::string cell_text(const Vector& column, size_t row) {
+  if (column.is_null(row)) return "NULL";
+  return column.get_value(row).to_string();
+}
+
+static std::string json_escape(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buffer[8];
+          std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+          out += buffer;
+        } else {
+          out += (char)c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+static std::string csv_quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+static size_t display_width(const std::string& s) {
+  size_t w = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) w++;
+  return w;
+}
+
+void write_result(const engine::StatementResult& result, OutputFormat format, std::ostream& out) {
+  size_t columns = result.names.size();
+  if (format == OutputFormat::ALIGNED) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& chunk : result.chunks)
+      for (size_t r = 0; r < chunk.size; r++) {
+        std::vector<std::string> row;
+        for (size_t c = 0; c < columns; c++) row.push_back(cell_text(chunk.columns[c], r));
+        rows.push_back(std::move(row));
+      }
+    std::vector<size_t> widths(columns);
+    for (size_t c = 0; c < columns; c++) widths[c] = display_width(result.names[c]);
+    for (const auto& row : rows)
+      for (size_t c = 0; c < columns; c++) widths[c] = std::max(widths[c], display_width(row[c]));
+    auto pad = [](const std::string& s, size_t width, bool right) {
+      size_t w = display_width(s);
+      std::string fill(width > w ? width - w : 0, ' ');
+      return right ? fill + s : s + fill;
+    };
+    for (size_t c = 0; c < columns; c++) {
+      size_t w = display_width(result.names[c]);
+      size_t left = (widths[c] - w) / 2;
+      out << (c ? " | " : " ") << std::string(left, ' ') << result.names[c] << std::string(widths[c] - w - left, ' ');
+    }
+    out << "\n";
+    for (size_t c = 0; c < columns; c++) out << (c ? "-+-" : "-") << std::string(widths[c], '-');
+    out << "-\n";
+    for (const auto& row : rows) {
+      for (size_t c = 0; c < columns; c++) {
+        bool right = result.types[c].is_numeric();
+        out << (c ? " | " : " ") << pad(row[c], widths[c], right);
+      }
+      out << "\n";
+    }
+    out << "(" << rows.size() << (rows.size() == 1 ? " row)\n" : " rows)\n");
+    return;
+  }
+  if (format == OutputFormat::CSV_HEADER) {
+    for (size_t c = 0; c < columns; c++) out << (c ? "," : "") << csv_quote(result.names[c]);
+    out << "\n";
+  }
+  for (const auto& chunk : result.chunks) {
+    for (size_t r = 0; r < chunk.size; r++) {
+      if (format == OutputFormat::JSON) {
+        out << "{";
+        for (size_t c = 0; c < columns; c++) {
+          const Vector& v = chunk.columns[c];
+          out << (c ? "," : "") << json_escape(result.names[c]) << ":";
+          if (v.is_null(r)) {
+            out << "null";
+            continue;
+          }
+          Value value = v.get_value(r);
+          const Type& t = result.types[c];
+          if (t.id == TypeId::BOOLEAN || t.is_integer()) {
+            out << value.to_string();
+          } else if (t.id == TypeId::DOUBLE || t.id == TypeId::REAL) {
+            std::string s = value.to_string();
+            if (s == "NaN" || s == "Infinity" || s == "-Infinity")
+              out << json_escape(s);
+            else
+              out << s;
+          } else {
+            out << json_escape(value.to_string());
+          }
+        }
+        out << "}\n";
+        continue;
+      }
+      for (size_t c = 0; c < columns; c++) {
+        const Vector& v = chunk.columns[c];
+        if (format == OutputFormat::TSV) {
+          out << (c ? "\t" : "") << (v.is_null(r) ? "" : v.get_value(r).to_string());
+        } else {
+          out << (c ? "," : "") << (v.is_null(r) ? "" : csv_quote(v.get_value(r).to_string()));
+        }
+      }
+      out << "\n";
+    }
+  }
+}
+
+}  // namespace tributary::cli

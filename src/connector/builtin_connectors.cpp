@@ -1,0 +1,13 @@
+#include "connector/builtin_connectors.h"
+
+#include "connectors/files/files_connector.h"
+#include "connectors/sqlite/sqlite_connector.h"
+
+namespace tributary {
+
+void register_builtin_connectors() {
+  register_files_connector();
+  register_sqlite_connector();
+}
+
+}  // namespace tributary

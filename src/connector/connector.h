@@ -1,0 +1,182 @@
+// The connector SPI: what every source implements (files, sqlite, system,
+// later mysql, postgres, dynamodb, ...). Modelled on Trino's SPI and the Athena
+// Query Federation SDK: metadata, splits, page sources, pushdown.
+//
+// Flow: the planner resolves a table with get_table(), offers pushdown with
+// apply_pushdown() (the connector says what it enforces; the engine keeps the
+// rest), then plan_splits() cuts the scan into independent splits, and workers
+// call open() per split and pull chunks with next().
+//
+// Thread-safety: a Connector is shared by all queries and threads: all its
+// methods must be thread-safe. A PageSource is used by one thread at a time.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/types.h"
+#include "common/value.h"
+#include "vector/vector.h"
+
+namespace tributary {
+
+struct ColumnMetadata {
+  std::string name;
+  Type type;
+  bool nullable = true;
+  std::string comment;
+};
+
+struct TableMetadata {
+  std::string schema;
+  std::string name;
+  std::vector<ColumnMetadata> columns;
+  std::optional<double> row_count;  // estimate, if the source knows it
+  std::string location;             // free-form (path, URL), shown in EXPLAIN
+  // Returns the index of a column by case-insensitive name, or -1.
+  int column_index(const std::string& column) const;
+};
+
+// A closed/open interval of one column's values. Unbounded ends ignore the value.
+struct Range {
+  Value low;
+  Value high;
+  bool low_unbounded = true;
+  bool high_unbounded = true;
+  bool low_inclusive = true;
+  bool high_inclusive = true;
+
+  static Range equal(const Value& v) {
+    Range r;
+    r.low = r.high = v;
+    r.low_unbounded = r.high_unbounded = false;
+    return r;
+  }
+  bool is_single_value() const {
+    return !low_unbounded && !high_unbounded && low_inclusive && high_inclusive && low.compare(high) == 0;
+  }
+  bool contains(const Value& v) const;
+};
+
+// The allowed values of one column: a union of ranges, plus whether NULL is allowed.
+// `ranges` empty and !null_allowed means no value passes (the predicate is false).
+struct Domain {
+  std::vector<Range> ranges;
+  bool null_allowed = false;
+  bool all = false;  // no restriction on non-null values
+
+  static Domain all_values(bool null_allowed = true) {
+    Domain d;
+    d.all = true;
+    d.null_allowed = null_allowed;
+    return d;
+  }
+  static Domain only_null() {
+    Domain d;
+    d.null_allowed = true;
+    return d;
+  }
+  bool contains(const Value& v) const;
+  bool is_none() const { return !all && ranges.empty() && !null_allowed; }
+  // Ranges sorted and merged; single-value ranges stay separate.
+  std::string to_string(const std::string& column) const;
+};
+
+// Conjunction of per-column domains, keyed by the table's column index.
+struct TupleDomain {
+  std::map<int, Domain> columns;
+  bool none = false;  // a contradiction: no row passes
+  bool is_all() const { return !none && columns.empty(); }
+};
+
+struct SortItem {
+  int column;  // table column index
+  bool ascending = true;
+  bool nulls_first = false;
+};
+
+// What the engine asks of a scan. Column indexes refer to TableMetadata::columns.
+struct ScanRequest {
+  std::vector<int> columns;               // to produce, in this order (may be empty: count(*))
+  TupleDomain constraint;                 // rows outside may be skipped
+  std::optional<int64_t> limit;           // only a hint unless the connector enforces it
+  std::vector<SortItem> order;            // top-N: with limit, the first `limit` rows in this order
+};
+
+// The connector's answer to apply_pushdown().
+struct PushdownResult {
+  bool constraint_enforced = false;  // true: every returned row satisfies `constraint` exactly
+  bool limit_enforced = false;       // true: at most `limit` rows are returned in total
+  bool order_enforced = false;       // true: rows come back in `order` (single split)
+  std::vector<std::string> details;  // for EXPLAIN, e.g. the generated source SQL
+};
+
+class Split {
+ public:
+  virtual ~Split() = default;
+  virtual std::string describe() const = 0;
+};
+
+enum class PageStatus { HAVE_DATA, FINISHED, BLOCKED };
+
+class PageSource {
+ public:
+  virtual ~PageSource() = default;
+  // Fills `out` (the engine initialized it with the requested columns' types) with
+  // 0..capacity rows. FINISHED: no more rows (out.size may still be > 0 on the last call).
+  // BLOCKED: nothing yet; wait on blocked_future() and call again.
+  // Throws Error(SOURCE_ERROR) naming the source on a source failure.
+  virtual PageStatus next(Chunk& out) = 0;
+  virtual std::shared_future<void> blocked_future() { return {}; }
+  // Bytes pulled from the source so far (for DataScannedInBytes).
+  virtual uint64_t bytes_read() const = 0;
+  // Asks the source to stop early (KILL QUERY, closing a file): next() may then throw CANCELLED.
+  virtual void cancel() {}
+};
+
+class Connector {
+ public:
+  virtual ~Connector() = default;
+  // The connector type, e.g. "sqlite".
+  virtual std::string type() const = 0;
+
+  virtual std::vector<std::string> list_schemas() = 0;
+  virtual std::vector<std::string> list_tables(const std::string& schema) = 0;
+  // Resolves names case-insensitively; nullopt when the schema or table does not exist.
+  virtual std::optional<TableMetadata> get_table(const std::string& schema, const std::string& table) = 0;
+
+  // Decides which parts of `request` the connector enforces. May rewrite nothing
+  // in `request` except to drop parts it cannot use at all. Default: nothing enforced.
+  virtual PushdownResult apply_pushdown(const TableMetadata& table, const ScanRequest& request) {
+    (void)table;
+    (void)request;
+    return {};
+  }
+  virtual std::vector<std::shared_ptr<Split>> plan_splits(const TableMetadata& table, const ScanRequest& request,
+                                                          int max_parallelism) = 0;
+  virtual std::unique_ptr<PageSource> open(const TableMetadata& table, const Split& split,
+                                           const ScanRequest& request) = 0;
+};
+
+using ConnectorProperties = std::map<std::string, std::string>;
+using ConnectorFactory =
+    std::function<std::shared_ptr<Connector>(const std::string& catalog_name, const ConnectorProperties& properties)>;
+
+// Registry of connector types by `connector.name`. Thread-safe after start-up.
+void register_connector_factory(const std::string& connector_name, ConnectorFactory factory);
+std::shared_ptr<Connector> create_connector(const std::string& catalog_name, const ConnectorProperties& properties);
+std::vector<std::string> connector_names();
+
+// Reads a property, throwing Error(INVALID_ARGUMENT) naming the catalog when required and missing.
+std::string require_property(const ConnectorProperties& properties, const std::string& key,
+                             const std::string& catalog_name);
+std::string get_property(const ConnectorProperties& properties, const std::string& key,
+                         const std::string& default_value);
+
+}  // namespace tributary

@@ -1,0 +1,444 @@
+#include "engine/engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "common/error.h"
+#include "connector/builtin_connectors.h"
+#include "connectors/system/system_connector.h"
+#include "exec/executor.h"
+#include "function/function.h"
+#include "planner/optimizer.h"
+#include "sql/parser.h"
+
+namespace tributary::engine {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = (char)std::tolower((unsigned char)c);
+  return s;
+}
+
+std::string trim(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t\r\n");
+  if (a == std::string::npos) return "";
+  size_t b = s.find_last_not_of(" \t\r\n");
+  return s.substr(a, b - a + 1);
+}
+
+std::string expand_env(const std::string& value, const std::string& path) {
+  std::string out;
+  size_t i = 0;
+  while (i < value.size()) {
+    if (value.compare(i, 6, "${ENV:") == 0) {
+      size_t end = value.find('}', i);
+      if (end == std::string::npos) throw_error(ErrorCode::INVALID_ARGUMENT, "Unterminated ${ENV:...} in " + path);
+      std::string name = value.substr(i + 6, end - i - 6);
+      const char* env = std::getenv(name.c_str());
+      if (!env)
+        throw_error(ErrorCode::INVALID_ARGUMENT,
+                    "Environment variable '" + name + "' referenced in " + path + " is not set");
+      out += env;
+      i = end + 1;
+    } else {
+      out += value[i++];
+    }
+  }
+  return out;
+}
+
+int64_t now_micros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Chunk single_column(const std::vector<std::string>& values) {
+  Chunk chunk({Type::varchar()}, std::max<size_t>(values.size(), 1));
+  for (size_t i = 0; i < values.size(); i++) chunk.columns[0].set_value(i, Value::string(values[i]));
+  chunk.size = values.size();
+  return chunk;
+}
+
+}  // namespace
+
+size_t StatementResult::row_count() const {
+  size_t n = 0;
+  for (const auto& c : chunks) n += c.size;
+  return n;
+}
+
+ConnectorProperties read_properties_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw_error(ErrorCode::NOT_FOUND, "Cannot read properties file " + path);
+  ConnectorProperties properties;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::string t = trim(line);
+    if (t.empty() || t[0] == '#' || t[0] == '!') continue;
+    size_t eq = t.find('=');
+    if (eq == std::string::npos) eq = t.find(':');
+    if (eq == std::string::npos) throw_error(ErrorCode::INVALID_ARGUMENT, "Malformed line in " + path + ": " + t);
+    properties[trim(t.substr(0, eq))] = expand_env(trim(t.substr(eq + 1)), path);
+  }
+  return properties;
+}
+
+bool like_match(const std::string& pattern, const std::string& value) {
+  // Iterative wildcard match with backtracking on '%'.
+  size_t p = 0, v = 0, star = std::string::npos, mark = 0;
+  while (v < value.size()) {
+    if (p < pattern.size() && (pattern[p] == '_' || pattern[p] == value[v])) {
+      p++;
+      v++;
+    } else if (p < pattern.size() && pattern[p] == '%') {
+      star = p++;
+      mark = v;
+    } else if (star != std::string::npos) {
+      p = star + 1;
+      v = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '%') p++;
+  return p == pattern.size();
+}
+
+class Engine::Resolver : public planner::CatalogResolver {
+ public:
+  explicit Resolver(Engine& engine) : engine_(engine) {}
+  std::shared_ptr<Connector> find_catalog(const std::string& name) override {
+    std::lock_guard<std::mutex> lock(engine_.mutex_);
+    auto it = engine_.catalogs_.find(lower(name));
+    return it == engine_.catalogs_.end() ? nullptr : it->second;
+  }
+  std::vector<std::string> catalog_names() override { return engine_.catalog_names(); }
+  std::optional<std::string> find_view(const std::string& catalog, const std::string& schema,
+                                       const std::string& name) override {
+    std::lock_guard<std::mutex> lock(engine_.mutex_);
+    auto it = engine_.views_.find(catalog + "." + schema + "." + name);
+    if (it == engine_.views_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  Engine& engine_;
+};
+
+Engine::Engine(EngineOptions options) : options_(options), resolver_(std::make_unique<Resolver>(*this)) {
+  static std::once_flag once;
+  std::call_once(once, [] { register_builtin_connectors(); });
+  if (options_.threads <= 0) options_.threads = std::max(1u, std::thread::hardware_concurrency());
+  global_registry();
+  catalogs_["system"] = make_system_connector([this] {
+    std::vector<CatalogEntry> entries;
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [name, connector] : catalogs_) entries.push_back({name, connector});
+    return entries;
+  });
+}
+
+Engine::~Engine() = default;
+
+void Engine::load_config_dir(const std::string& config_dir) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(config_dir) / "catalog";
+  if (!fs::is_directory(dir))
+    throw_error(ErrorCode::NOT_FOUND, "Config directory " + config_dir + " has no catalog/ folder");
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.path().extension() == ".properties") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    auto properties = read_properties_file(file.string());
+    add_catalog(file.stem().string(), properties);
+  }
+}
+
+void Engine::add_catalog(const std::string& name, const ConnectorProperties& properties) {
+  std::string catalog = lower(name);
+  if (catalog == "system") throw_error(ErrorCode::ALREADY_EXISTS, "Catalog 'system' is reserved");
+  auto connector = create_connector(catalog, properties);
+  std::lock_guard<std::mutex> lock(mutex_);
+  catalogs_[catalog] = connector;
+}
+
+void Engine::drop_catalog(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  catalogs_.erase(lower(name));
+}
+
+std::vector<std::string> Engine::catalog_names() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::string> names;
+  for (const auto& [name, connector] : catalogs_) names.push_back(name);
+  return names;
+}
+
+StatementResult Engine::execute(const std::string& sql, planner::Session& session, std::atomic<bool>* cancel) {
+  auto statement = sql::parse_statement(sql);
+  session.function_context.query_start_micros = now_micros();
+  switch (statement->kind) {
+    case sql::StatementKind::QUERY: return run_query(sql, *statement->query, session, cancel, false, false);
+    case sql::StatementKind::EXPLAIN:
+    case sql::StatementKind::EXPLAIN_ANALYZE: {
+      if (!statement->inner || statement->inner->kind != sql::StatementKind::QUERY)
+        throw_error(ErrorCode::NOT_SUPPORTED, "EXPLAIN is supported for queries only", statement->location.line,
+                    statement->location.column);
+      return run_query(sql, *statement->inner->query, session, cancel, true,
+                       statement->kind == sql::StatementKind::EXPLAIN_ANALYZE);
+    }
+    default: return run_metadata(*statement, session);
+  }
+}
+
+StatementResult Engine::run_query(const std::string& sql, const sql::Query& query, planner::Session& session,
+                                  std::atomic<bool>* cancel, bool explain, bool analyze) {
+  auto start = std::chrono::steady_clock::now();
+  planner::Binder binder(*resolver_, session);
+  planner::BoundQuery bound = binder.bind_query(query);
+  planner::PlanPtr plan = planner::optimize(bound.plan, session.function_context);
+  StatementResult result;
+  if (explain && !analyze) {
+    result.names = {"Query Plan"};
+    result.types = {Type::varchar()};
+    result.chunks.push_back(single_column({planner::plan_to_string(*plan, false)}));
+    return result;
+  }
+  exec::ExecContext context;
+  context.function_context = session.function_context;
+  context.threads = options_.threads;
+  context.memory.set_limit(options_.memory_limit_bytes);
+  int depth = 0;
+  std::function<std::vector<Chunk>(const planner::PlanPtr&)> run_subquery;
+  run_subquery = [&](const planner::PlanPtr& subplan) {
+    exec::ExecContext sub;
+    sub.function_context = context.function_context;
+    sub.threads = 1;
+    sub.memory.set_limit(options_.memory_limit_bytes);
+    sub.run_subquery = run_subquery;
+    if (++depth > 64) throw_error(ErrorCode::LIMIT_EXCEEDED, "Subquery nesting is too deep");
+    auto optimized = planner::optimize(planner::bind_outer_values(subplan, {}), sub.function_context);
+    auto rows = exec::execute_plan(optimized, sub);
+    depth--;
+    context.bytes_scanned += sub.bytes_scanned.load();
+    return rows;
+  };
+  context.run_subquery = run_subquery;
+  std::atomic<bool> watching{true};
+  std::thread watcher;
+  if (cancel) {
+    watcher = std::thread([&] {
+      while (watching.load()) {
+        if (cancel->load()) {
+          context.cancelled.store(true);
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    });
+  }
+  std::vector<Chunk> chunks;
+  try {
+    chunks = exec::execute_plan(plan, context);
+  } catch (...) {
+    watching = false;
+    if (watcher.joinable()) watcher.join();
+    if (cancel && cancel->load()) throw_error(ErrorCode::CANCELLED, "Query was cancelled by the user");
+    throw;
+  }
+  watching = false;
+  if (watcher.joinable()) watcher.join();
+  result.stats.elapsed_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  result.stats.bytes_scanned = context.bytes_scanned.load();
+  result.stats.rows_scanned = context.rows_scanned.load();
+  result.stats.peak_memory = context.memory.peak();
+  if (analyze) {
+    result.names = {"Query Plan"};
+    result.types = {Type::varchar()};
+    std::string text = planner::plan_to_string(*plan, true);
+    char buffer[160];
+    std::snprintf(buffer, sizeof buffer, "Elapsed: %.2fms, scanned: %llu bytes, peak memory: %lld bytes\n",
+                  result.stats.elapsed_ms, (unsigned long long)result.stats.bytes_scanned,
+                  (long long)result.stats.peak_memory);
+    result.chunks.push_back(single_column({std::string(buffer) + text}));
+    return result;
+  }
+  result.names = bound.names;
+  for (const auto& c : plan->columns) result.types.push_back(c.type);
+  result.chunks = std::move(chunks);
+  result.stats.rows = result.row_count();
+  return result;
+}
+
+StatementResult Engine::run_metadata(const sql::Statement& statement, planner::Session& session) {
+  StatementResult result;
+  auto filter = [&](std::vector<std::string> names) {
+    std::sort(names.begin(), names.end());
+    if (!statement.has_like) return names;
+    std::vector<std::string> out;
+    for (auto& n : names)
+      if (like_match(statement.like_pattern, n)) out.push_back(n);
+    return out;
+  };
+  auto loc = statement.location;
+  auto connector_for = [&](const std::string& catalog) {
+    auto c = resolver_->find_catalog(catalog);
+    if (!c)
+      throw_error(ErrorCode::NOT_FOUND,
+                  "Catalog '" + catalog + "' does not exist." + did_you_mean(catalog, catalog_names()), loc.line,
+                  loc.column);
+    return c;
+  };
+  switch (statement.kind) {
+    case sql::StatementKind::SHOW_CATALOGS:
+      result.names = {"Catalog"};
+      result.types = {Type::varchar()};
+      result.chunks.push_back(single_column(filter(catalog_names())));
+      return result;
+    case sql::StatementKind::SHOW_SCHEMAS: {
+      std::string catalog = statement.name.empty() ? session.catalog : lower(statement.name[0]);
+      if (catalog.empty())
+        throw_error(ErrorCode::NOT_FOUND, "Catalog must be specified when session catalog is not set", loc.line,
+                    loc.column);
+      auto schemas = connector_for(catalog)->list_schemas();
+      for (auto& s : schemas) s = lower(s);
+      result.names = {"Schema"};
+      result.types = {Type::varchar()};
+      result.chunks.push_back(single_column(filter(schemas)));
+      return result;
+    }
+    case sql::StatementKind::SHOW_TABLES: {
+      std::string catalog = session.catalog, schema = session.schema;
+      if (statement.name.size() == 1) schema = statement.name[0];
+      if (statement.name.size() == 2) {
+        catalog = statement.name[0];
+        schema = statement.name[1];
+      }
+      if (catalog.empty() || schema.empty())
+        throw_error(ErrorCode::NOT_FOUND, "Schema must be specified when session schema is not set", loc.line,
+                    loc.column);
+      auto connector = connector_for(lower(catalog));
+      auto schemas = connector->list_schemas();
+      bool exists = false;
+      for (const auto& s : schemas) exists |= lower(s) == lower(schema);
+      if (!exists)
+        throw_error(ErrorCode::NOT_FOUND,
+                    "Schema '" + schema + "' does not exist in catalog '" + catalog + "'." + did_you_mean(schema, schemas),
+                    loc.line, loc.column);
+      auto tables = connector->list_tables(schema);
+      for (auto& t : tables) t = lower(t);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::string prefix = lower(catalog) + "." + lower(schema) + ".";
+        for (const auto& [key, sql] : views_)
+          if (key.rfind(prefix, 0) == 0) tables.push_back(key.substr(prefix.size()));
+      }
+      result.names = {"Table"};
+      result.types = {Type::varchar()};
+      result.chunks.push_back(single_column(filter(tables)));
+      return result;
+    }
+    case sql::StatementKind::SHOW_COLUMNS: {
+      // DESCRIBE binds `SELECT * FROM t` so views and CTE-free names resolve the same way as queries.
+      sql::Query query;
+      auto body = std::make_shared<sql::QueryBody>();
+      body->kind = sql::QueryBody::SPEC;
+      sql::SelectItem star;
+      star.expr = std::make_shared<sql::Expr>();
+      star.expr->kind = sql::ExprKind::STAR;
+      body->spec.select.push_back(star);
+      auto rel = std::make_shared<sql::Relation>();
+      rel->name = statement.name;
+      rel->location = statement.location;
+      body->spec.from = rel;
+      query.body = body;
+      planner::Binder binder(*resolver_, session);
+      auto bound = binder.bind_query(query);
+      result.names = {"Column", "Type", "Extra", "Comment"};
+      result.types = {Type::varchar(), Type::varchar(), Type::varchar(), Type::varchar()};
+      Chunk chunk(result.types, std::max<size_t>(bound.names.size(), 1));
+      for (size_t i = 0; i < bound.names.size(); i++) {
+        chunk.columns[0].set_value(i, Value::string(bound.names[i]));
+        chunk.columns[1].set_value(i, Value::string(bound.plan->columns[i].type.to_string()));
+        chunk.columns[2].set_value(i, Value::string(""));
+        chunk.columns[3].set_value(i, Value::string(""));
+      }
+      chunk.size = bound.names.size();
+      result.chunks.push_back(chunk);
+      return result;
+    }
+    case sql::StatementKind::SHOW_FUNCTIONS: {
+      auto names = global_registry().scalar_names();
+      auto aggregates = global_registry().aggregate_names();
+      names.insert(names.end(), aggregates.begin(), aggregates.end());
+      std::vector<std::string> visible;
+      for (auto& n : names)
+        if (!n.empty() && n[0] != '$') visible.push_back(n);
+      visible.erase(std::unique(visible.begin(), visible.end()), visible.end());
+      result.names = {"Function"};
+      result.types = {Type::varchar()};
+      result.chunks.push_back(single_column(filter(visible)));
+      return result;
+    }
+    case sql::StatementKind::USE: {
+      if (statement.name.size() == 1) {
+        if (session.catalog.empty())
+          throw_error(ErrorCode::NOT_FOUND, "Catalog must be specified when session catalog is not set", loc.line,
+                      loc.column);
+        session.schema = lower(statement.name[0]);
+      } else if (statement.name.size() == 2) {
+        connector_for(lower(statement.name[0]));
+        session.catalog = lower(statement.name[0]);
+        session.schema = lower(statement.name[1]);
+      } else {
+        throw_error(ErrorCode::SYNTAX_ERROR, "USE takes catalog.schema or schema", loc.line, loc.column);
+      }
+      result.is_query = false;
+      result.update_type = "USE";
+      return result;
+    }
+    case sql::StatementKind::CREATE_VIEW:
+    case sql::StatementKind::DROP_VIEW:
+    case sql::StatementKind::SHOW_CREATE_VIEW: {
+      planner::Binder binder(*resolver_, session);
+      std::string catalog, schema, name;
+      binder.resolve_table_name(statement.name, statement.location, &catalog, &schema, &name);
+      std::string key = lower(catalog) + "." + lower(schema) + "." + lower(name);
+      result.is_query = false;
+      if (statement.kind == sql::StatementKind::CREATE_VIEW) {
+        // Validate the definition now so a broken view is rejected at creation.
+        binder.bind_query(*statement.query);
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (views_.count(key) && !statement.or_replace)
+          throw_error(ErrorCode::ALREADY_EXISTS, "View '" + key + "' already exists", loc.line, loc.column);
+        views_[key] = statement.original_sql;
+        result.update_type = "CREATE VIEW";
+      } else if (statement.kind == sql::StatementKind::DROP_VIEW) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!views_.erase(key) && !statement.if_exists)
+          throw_error(ErrorCode::NOT_FOUND, "View '" + key + "' does not exist", loc.line, loc.column);
+        result.update_type = "DROP VIEW";
+      } else {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = views_.find(key);
+        if (it == views_.end()) throw_error(ErrorCode::NOT_FOUND, "View '" + key + "' does not exist", loc.line, loc.column);
+        result.is_query = true;
+        result.names = {"Create View"};
+        result.types = {Type::varchar()};
+        result.chunks.push_back(single_column({"CREATE VIEW " + key + " AS\n" + it->second}));
+      }
+      return result;
+    }
+    default: break;
+  }
+  throw_error(ErrorCode::NOT_SUPPORTED, "Statement not supported", loc.line, loc.column);
+}
+
+}  // namespace tributary::engine

@@ -1,0 +1,161 @@
+#include "exec/hash_aggregate.h"
+
+#include "function/distinct_aggregate.h"
+
+namespace tributary::exec {
+
+struct AggregateSinkState : SinkState {
+  std::unique_ptr<GroupTable> table;
+  std::vector<uint32_t> groups;
+  std::vector<void*> states;
+};
+
+HashAggregateOperator::HashAggregateOperator(planner::PlanNode* node, ExecContext& context)
+    : PhysicalOperator(node) {
+  const auto& input = node->children[0]->columns;
+  auto position = [&](const planner::BExprPtr& e) {
+    int p = planner::column_position(*node->children[0], e->symbol);
+    if (p < 0) throw_error(ErrorCode::INTERNAL_ERROR, "aggregate input column missing: " + e->name);
+    return p;
+  };
+  (void)input;
+  for (const auto& k : node->group_keys) key_columns_.push_back(position(k));
+  for (const auto& a : node->aggregates) {
+    Aggregate agg;
+    agg.kernel = a.distinct ? make_distinct_kernel(*a.function) : a.function->kernel;
+    for (const auto& arg : a.args) agg.arg_columns.push_back(position(arg));
+    if (a.filter) agg.filter_column = position(a.filter);
+    agg.offset = state_size_;
+    state_size_ += (agg.kernel.state_size + 15) & ~size_t(15);
+    aggregates_.push_back(std::move(agg));
+  }
+  std::vector<Type> key_types;
+  for (int k : key_columns_) key_types.push_back(node->children[0]->columns[k].type);
+  global_ = std::make_unique<GroupTable>(key_types, state_size_, &context.memory);
+}
+
+HashAggregateOperator::~HashAggregateOperator() {
+  if (global_) destroy_states(*global_);
+}
+
+void HashAggregateOperator::init_states(GroupTable& table, uint32_t group) {
+  uint8_t* base = table.state(group);
+  for (auto& a : aggregates_) a.kernel.init(base + a.offset);
+}
+
+void HashAggregateOperator::destroy_states(GroupTable& table) {
+  for (auto& a : aggregates_) {
+    if (!a.kernel.destroy) continue;
+    for (size_t g = 0; g < table.size(); g++) a.kernel.destroy(table.state((uint32_t)g) + a.offset);
+  }
+}
+
+std::unique_ptr<SinkState> HashAggregateOperator::make_sink_state(ExecContext& context, int child) {
+  auto state = std::make_unique<AggregateSinkState>();
+  std::vector<Type> key_types;
+  for (int k : key_columns_) key_types.push_back(node->children[0]->columns[k].type);
+  state->table = std::make_unique<GroupTable>(key_types, state_size_, &context.memory);
+  return state;
+}
+
+void HashAggregateOperator::sink(ExecContext& context, Chunk& input, SinkState* raw_state) {
+  uint64_t start = now_nanos();
+  auto* state = static_cast<AggregateSinkState*>(raw_state);
+  size_t n = input.size;
+  if (n == 0) return;
+  std::vector<Vector> keys;
+  for (int k : key_columns_) keys.push_back(input.columns[k]);
+  state->groups.resize(n);
+  GroupTable& table = *state->table;
+  table.find_or_create(keys, n, state->groups.data(), [&](uint32_t group) { init_states(table, group); });
+  state->states.resize(n);
+  for (auto& a : aggregates_) {
+    std::vector<Vector> args;
+    for (int c : a.arg_columns) args.push_back(input.columns[c]);
+    if (a.filter_column >= 0) {
+      const Vector& filter = input.columns[a.filter_column];
+      std::vector<uint32_t> sel;
+      for (size_t i = 0; i < n; i++)
+        if (!filter.is_null(i) && filter.data<uint8_t>()[i]) sel.push_back((uint32_t)i);
+      if (sel.empty()) continue;
+      if (sel.size() != n) {
+        Chunk sub;
+        for (auto& v : args) {
+          Vector s(v.type(), sel.size());
+          s.gather(v, sel.data(), sel.size());
+          sub.columns.push_back(s);
+        }
+        for (size_t i = 0; i < sel.size(); i++) state->states[i] = table.state(state->groups[sel[i]]) + a.offset;
+        a.kernel.update(state->states.data(), sub.columns, sel.size());
+        continue;
+      }
+    }
+    for (size_t i = 0; i < n; i++) state->states[i] = table.state(state->groups[i]) + a.offset;
+    a.kernel.update(state->states.data(), args, n);
+  }
+  add_time(now_nanos() - start);
+}
+
+void HashAggregateOperator::combine(ExecContext& context, SinkState* raw_state) {
+  auto* state = static_cast<AggregateSinkState*>(raw_state);
+  GroupTable& local = *state->table;
+  std::lock_guard<std::mutex> lock(mutex_);
+  size_t groups = local.size();
+  std::vector<uint32_t> ids(std::min<size_t>(groups, kChunkCapacity));
+  for (size_t offset = 0; offset < groups; offset += kChunkCapacity) {
+    size_t count = std::min(kChunkCapacity, groups - offset);
+    std::vector<Vector> keys;
+    for (const auto& k : local.keys()) {
+      Vector slice(k.type(), count);
+      std::vector<uint32_t> sel(count);
+      for (size_t i = 0; i < count; i++) sel[i] = (uint32_t)(offset + i);
+      slice.gather(k, sel.data(), count);
+      keys.push_back(slice);
+    }
+    ids.resize(count);
+    global_->find_or_create(keys, count, ids.data(), [&](uint32_t group) { init_states(*global_, group); });
+    for (auto& a : aggregates_) {
+      for (size_t i = 0; i < count; i++)
+        a.kernel.combine(local.state((uint32_t)(offset + i)) + a.offset, global_->state(ids[i]) + a.offset);
+    }
+  }
+  destroy_states(local);
+  state->table.reset();
+}
+
+void HashAggregateOperator::finalize(ExecContext& context, int child) {
+  if (key_columns_.empty() && global_->size() == 0) {
+    uint32_t id;
+    std::vector<Vector> none;
+    global_->find_or_create(none, 1, &id, [&](uint32_t group) { init_states(*global_, group); });
+  }
+}
+
+bool HashAggregateOperator::get_data(ExecContext& context, Chunk& out, SourceState* state) {
+  size_t total = global_->size();
+  size_t offset = cursor_.fetch_add(kChunkCapacity);
+  if (offset >= total) return false;
+  uint64_t start = now_nanos();
+  size_t count = std::min(kChunkCapacity, total - offset);
+  out.columns.clear();
+  std::vector<uint32_t> sel(count);
+  for (size_t i = 0; i < count; i++) sel[i] = (uint32_t)(offset + i);
+  for (const auto& k : global_->keys()) {
+    Vector v(k.type(), count);
+    v.gather(k, sel.data(), count);
+    out.columns.push_back(v);
+  }
+  std::vector<void*> states(count);
+  for (size_t a = 0; a < aggregates_.size(); a++) {
+    for (size_t i = 0; i < count; i++) states[i] = global_->state((uint32_t)(offset + i)) + aggregates_[a].offset;
+    Vector v(node->columns[key_columns_.size() + a].type, count);
+    aggregates_[a].kernel.finalize(states.data(), count, v);
+    out.columns.push_back(v);
+  }
+  out.size = count;
+  add_output_rows(count);
+  add_time(now_nanos() - start);
+  return true;
+}
+
+}  // namespace tributary::exec

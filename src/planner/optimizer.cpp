@@ -1,0 +1,517 @@
+#include "planner/optimizer.h"
+
+#include <algorithm>
+#include <set>
+
+#include "planner/expression_evaluator.h"
+
+namespace tributary::planner {
+
+namespace {
+
+std::vector<int> symbols_of(const PlanNode& node) {
+  std::vector<int> out;
+  for (const auto& c : node.columns) out.push_back(c.symbol);
+  return out;
+}
+
+PlanPtr make_filter(PlanPtr child, std::vector<BExprPtr> conjuncts) {
+  if (conjuncts.empty()) return child;
+  auto filter = std::make_shared<PlanNode>();
+  filter->kind = PlanKind::FILTER;
+  filter->children = {child};
+  filter->columns = child->columns;
+  filter->predicate = make_and(std::move(conjuncts));
+  filter->estimated_rows = child->estimated_rows < 0 ? -1 : child->estimated_rows * 0.25;
+  return filter;
+}
+
+bool pushable(const BExprPtr& e) { return e->deterministic() && !contains_subquery(*e); }
+
+// ---- tuple domain extraction ----
+
+bool comparison_parts(const BExprPtr& e, const PlanNode& scan, int* column, std::string* op, Value* value) {
+  if (e->kind != BoundKind::CALL || e->args.size() != 2) return false;
+  static const std::set<std::string> ops = {"$eq", "$lt", "$le", "$gt", "$ge"};
+  if (!ops.count(e->name)) return false;
+  BExprPtr a = e->args[0], b = e->args[1];
+  std::string o = e->name;
+  if (a->is_constant() && b->kind == BoundKind::COLUMN) {
+    std::swap(a, b);
+    if (o == "$lt") o = "$gt";
+    else if (o == "$gt") o = "$lt";
+    else if (o == "$le") o = "$ge";
+    else if (o == "$ge") o = "$le";
+  }
+  if (a->kind != BoundKind::COLUMN || !b->is_constant() || b->value.is_null) return false;
+  int position = column_position(scan, a->symbol);
+  if (position < 0) return false;
+  if (scan.columns[position].type != b->type) return false;
+  *column = scan.scan_columns[position];
+  *op = o;
+  *value = b->value;
+  return true;
+}
+
+Domain intersect(const Domain& a, const Domain& b) {
+  if (a.all && b.all) {
+    Domain d = Domain::all_values(a.null_allowed && b.null_allowed);
+    return d;
+  }
+  if (a.all) {
+    Domain d = b;
+    d.null_allowed = a.null_allowed && b.null_allowed;
+    return d;
+  }
+  if (b.all) {
+    Domain d = a;
+    d.null_allowed = a.null_allowed && b.null_allowed;
+    return d;
+  }
+  Domain out;
+  out.null_allowed = a.null_allowed && b.null_allowed;
+  for (const auto& x : a.ranges) {
+    for (const auto& y : b.ranges) {
+      Range r;
+      // low = max(lows)
+      if (x.low_unbounded) {
+        r.low = y.low, r.low_unbounded = y.low_unbounded, r.low_inclusive = y.low_inclusive;
+      } else if (y.low_unbounded) {
+        r.low = x.low, r.low_unbounded = false, r.low_inclusive = x.low_inclusive;
+      } else {
+        int c = x.low.compare(y.low);
+        const Range& pick = c > 0 ? x : y;
+        r.low = pick.low;
+        r.low_unbounded = false;
+        r.low_inclusive = c == 0 ? (x.low_inclusive && y.low_inclusive) : pick.low_inclusive;
+      }
+      if (x.high_unbounded) {
+        r.high = y.high, r.high_unbounded = y.high_unbounded, r.high_inclusive = y.high_inclusive;
+      } else if (y.high_unbounded) {
+        r.high = x.high, r.high_unbounded = false, r.high_inclusive = x.high_inclusive;
+      } else {
+        int c = x.high.compare(y.high);
+        const Range& pick = c < 0 ? x : y;
+        r.high = pick.high;
+        r.high_unbounded = false;
+        r.high_inclusive = c == 0 ? (x.high_inclusive && y.high_inclusive) : pick.high_inclusive;
+      }
+      if (!r.low_unbounded && !r.high_unbounded) {
+        int c = r.low.compare(r.high);
+        if (c > 0 || (c == 0 && !(r.low_inclusive && r.high_inclusive))) continue;
+      }
+      out.ranges.push_back(r);
+    }
+  }
+  return out;
+}
+
+// Converts a conjunct into a single-column domain, if it has that shape.
+bool conjunct_domain(const BExprPtr& e, const PlanNode& scan, int* column, Domain* domain) {
+  int col;
+  std::string op;
+  Value value;
+  if (comparison_parts(e, scan, &col, &op, &value)) {
+    Range r;
+    if (op == "$eq") r = Range::equal(value);
+    if (op == "$lt" || op == "$le") {
+      r.high = value;
+      r.high_unbounded = false;
+      r.high_inclusive = op == "$le";
+    }
+    if (op == "$gt" || op == "$ge") {
+      r.low = value;
+      r.low_unbounded = false;
+      r.low_inclusive = op == "$ge";
+    }
+    domain->ranges = {r};
+    domain->null_allowed = false;
+    domain->all = false;
+    *column = col;
+    return true;
+  }
+  if (e->kind == BoundKind::IS_NULL && e->args[0]->kind == BoundKind::COLUMN) {
+    int position = column_position(scan, e->args[0]->symbol);
+    if (position < 0) return false;
+    *column = scan.scan_columns[position];
+    *domain = e->negated ? Domain::all_values(false) : Domain::only_null();
+    return true;
+  }
+  if (e->kind == BoundKind::IN_LIST && e->args[0]->kind == BoundKind::COLUMN) {
+    int position = column_position(scan, e->args[0]->symbol);
+    if (position < 0) return false;
+    Domain d;
+    for (size_t i = 1; i < e->args.size(); i++) {
+      if (e->args[i]->value.is_null) continue;  // x IN (1, NULL): NULL never makes a row pass
+      if (e->args[i]->type != scan.columns[position].type) return false;
+      d.ranges.push_back(Range::equal(e->args[i]->value));
+    }
+    *column = scan.scan_columns[position];
+    *domain = d;
+    return true;
+  }
+  return false;
+}
+
+void push_into_scan(PlanNode& scan, std::vector<BExprPtr>& conjuncts, std::vector<BExprPtr>& remaining) {
+  TupleDomain domain = scan.request.constraint;
+  std::vector<BExprPtr> translated;
+  for (const auto& c : conjuncts) {
+    int column;
+    Domain d;
+    if (pushable(c) && conjunct_domain(c, scan, &column, &d)) {
+      auto it = domain.columns.find(column);
+      if (it == domain.columns.end()) {
+        domain.columns[column] = d;
+      } else {
+        it->second = intersect(it->second, d);
+      }
+      if (domain.columns[column].is_none()) domain.none = true;
+      translated.push_back(c);
+    } else {
+      remaining.push_back(c);
+    }
+  }
+  scan.request.constraint = domain;
+  if (!translated.empty()) {
+    // The connector decides below (apply_pushdown) whether it enforces the domain;
+    // until then the translated conjuncts are kept and dropped only when enforced.
+    scan.predicate = make_and(translated);
+  }
+}
+
+// ---- predicate pushdown ----
+
+PlanPtr push_down(PlanPtr node, std::vector<BExprPtr> conjuncts);
+
+PlanPtr push_into_children_only(PlanPtr node) {
+  for (auto& child : node->children) child = push_down(child, {});
+  return node;
+}
+
+// Splits a join condition into hash keys and residual; pushes single-side conjuncts.
+void analyze_join(PlanNode& join, std::vector<BExprPtr>& left_push, std::vector<BExprPtr>& right_push) {
+  auto left_symbols = symbols_of(*join.children[0]);
+  auto right_symbols = symbols_of(*join.children[1]);
+  std::vector<BExprPtr> residual;
+  for (const auto& c : split_conjuncts(join.join_condition)) {
+    bool only_left = references_only(*c, left_symbols);
+    bool only_right = references_only(*c, right_symbols);
+    if (c->kind == BoundKind::CALL && c->name == "$eq" && pushable(c)) {
+      const auto& a = c->args[0];
+      const auto& b = c->args[1];
+      std::vector<int> sa, sb;
+      collect_symbols(*a, sa);
+      collect_symbols(*b, sb);
+      if (!sa.empty() && !sb.empty()) {
+        if (references_only(*a, left_symbols) && references_only(*b, right_symbols)) {
+          join.equi_keys.push_back({a, b});
+          continue;
+        }
+        if (references_only(*a, right_symbols) && references_only(*b, left_symbols)) {
+          join.equi_keys.push_back({b, a});
+          continue;
+        }
+      }
+    }
+    bool can_push_left = join.join_kind == JoinKind::INNER || join.join_kind == JoinKind::CROSS ||
+                         join.join_kind == JoinKind::RIGHT || join.join_kind == JoinKind::SEMI ||
+                         join.join_kind == JoinKind::ANTI;
+    bool can_push_right = join.join_kind == JoinKind::INNER || join.join_kind == JoinKind::CROSS ||
+                          join.join_kind == JoinKind::LEFT || join.join_kind == JoinKind::SEMI ||
+                          join.join_kind == JoinKind::ANTI;
+    if (only_left && can_push_left && pushable(c) && join.join_kind != JoinKind::ANTI) {
+      left_push.push_back(c);
+    } else if (only_right && can_push_right && pushable(c)) {
+      right_push.push_back(c);
+    } else {
+      residual.push_back(c);
+    }
+  }
+  join.join_condition = nullptr;
+  join.residual = residual.empty() ? nullptr : make_and(residual);
+  if (join.join_kind == JoinKind::CROSS && !join.equi_keys.empty()) join.join_kind = JoinKind::INNER;
+}
+
+PlanPtr push_down(PlanPtr node, std::vector<BExprPtr> conjuncts) {
+  switch (node->kind) {
+    case PlanKind::FILTER: {
+      auto inner = split_conjuncts(node->predicate);
+      conjuncts.insert(conjuncts.end(), inner.begin(), inner.end());
+      // Constant FALSE/NULL predicate: keep as a filter (the scan still runs but yields nothing).
+      return push_down(node->children[0], conjuncts);
+    }
+    case PlanKind::PROJECT: {
+      std::vector<std::pair<int, BExprPtr>> mapping;
+      for (size_t i = 0; i < node->exprs.size(); i++) mapping.push_back({node->columns[i].symbol, node->exprs[i]});
+      std::vector<BExprPtr> below, above;
+      for (const auto& c : conjuncts) {
+        auto rewritten = substitute(c, mapping);
+        if (pushable(c) && pushable(rewritten))
+          below.push_back(rewritten);
+        else
+          above.push_back(c);
+      }
+      node->children[0] = push_down(node->children[0], below);
+      return make_filter(node, above);
+    }
+    case PlanKind::SCAN: {
+      std::vector<BExprPtr> remaining;
+      push_into_scan(*node, conjuncts, remaining);
+      if (node->predicate) {
+        remaining.push_back(node->predicate);  // until the connector says it enforces it
+        node->predicate = nullptr;
+      }
+      if (!conjuncts.empty() && node->estimated_rows >= 0) node->estimated_rows *= 0.25;
+      return make_filter(node, remaining);
+    }
+    case PlanKind::JOIN: {
+      auto left_symbols = symbols_of(*node->children[0]);
+      auto right_symbols = symbols_of(*node->children[1]);
+      std::vector<BExprPtr> left_push, right_push, above;
+      for (const auto& c : conjuncts) {
+        bool only_left = references_only(*c, left_symbols);
+        bool only_right = references_only(*c, right_symbols);
+        if (!pushable(c)) {
+          above.push_back(c);
+        } else if (only_left && (node->join_kind == JoinKind::INNER || node->join_kind == JoinKind::CROSS ||
+                                 node->join_kind == JoinKind::LEFT || node->join_kind == JoinKind::SEMI ||
+                                 node->join_kind == JoinKind::ANTI)) {
+          left_push.push_back(c);
+        } else if (only_right && (node->join_kind == JoinKind::INNER || node->join_kind == JoinKind::CROSS ||
+                                  node->join_kind == JoinKind::RIGHT)) {
+          right_push.push_back(c);
+        } else if (node->join_kind == JoinKind::INNER || node->join_kind == JoinKind::CROSS) {
+          node->join_condition = node->join_condition ? make_and({node->join_condition, c}) : c;
+        } else {
+          above.push_back(c);
+        }
+      }
+      if (node->join_condition) analyze_join(*node, left_push, right_push);
+      node->children[0] = push_down(node->children[0], left_push);
+      node->children[1] = push_down(node->children[1], right_push);
+      double l = node->children[0]->estimated_rows, r = node->children[1]->estimated_rows;
+      node->estimated_rows = (l < 0 || r < 0) ? -1 : (node->equi_keys.empty() ? l * r : std::max(l, r));
+      return make_filter(node, above);
+    }
+    case PlanKind::AGGREGATE: {
+      std::vector<int> keys;
+      for (const auto& k : node->group_keys) keys.push_back(k->symbol);
+      std::vector<BExprPtr> below, above;
+      for (const auto& c : conjuncts) {
+        if (!node->group_keys.empty() && pushable(c) && references_only(*c, keys))
+          below.push_back(c);
+        else
+          above.push_back(c);
+      }
+      node->children[0] = push_down(node->children[0], below);
+      return make_filter(node, above);
+    }
+    default: {
+      for (auto& child : node->children) child = push_down(child, {});
+      return make_filter(node, conjuncts);
+    }
+  }
+}
+
+// ---- column pruning ----
+
+void add_symbols(const BExprPtr& e, std::set<int>& out) {
+  if (!e) return;
+  std::vector<int> s;
+  collect_symbols(*e, s);
+  out.insert(s.begin(), s.end());
+}
+
+void prune(PlanPtr& node, const std::set<int>& required) {
+  switch (node->kind) {
+    case PlanKind::SCAN: {
+      std::vector<PlanColumn> columns;
+      std::vector<int> scan_columns;
+      for (size_t i = 0; i < node->columns.size(); i++) {
+        if (required.count(node->columns[i].symbol)) {
+          columns.push_back(node->columns[i]);
+          scan_columns.push_back(node->scan_columns[i]);
+        }
+      }
+      node->columns = columns;
+      node->scan_columns = scan_columns;
+      return;
+    }
+    case PlanKind::PROJECT: {
+      std::vector<PlanColumn> columns;
+      std::vector<BExprPtr> exprs;
+      std::set<int> child_required;
+      for (size_t i = 0; i < node->columns.size(); i++) {
+        if (required.count(node->columns[i].symbol)) {
+          columns.push_back(node->columns[i]);
+          exprs.push_back(node->exprs[i]);
+          add_symbols(node->exprs[i], child_required);
+        }
+      }
+      node->columns = columns;
+      node->exprs = exprs;
+      prune(node->children[0], child_required);
+      return;
+    }
+    case PlanKind::FILTER: {
+      std::set<int> child_required = required;
+      add_symbols(node->predicate, child_required);
+      prune(node->children[0], child_required);
+      node->columns = node->children[0]->columns;
+      return;
+    }
+    case PlanKind::AGGREGATE: {
+      std::set<int> child_required;
+      for (const auto& k : node->group_keys) add_symbols(k, child_required);
+      std::vector<AggregateCall> aggregates;
+      std::vector<PlanColumn> columns(node->columns.begin(), node->columns.begin() + node->group_keys.size());
+      for (size_t i = 0; i < node->aggregates.size(); i++) {
+        const auto& a = node->aggregates[i];
+        if (!required.count(a.output_symbol) && !node->group_keys.empty()) continue;
+        if (!required.count(a.output_symbol) && node->aggregates.size() > 1) continue;
+        aggregates.push_back(a);
+        columns.push_back(node->columns[node->group_keys.size() + i]);
+        for (const auto& arg : a.args) add_symbols(arg, child_required);
+        add_symbols(a.filter, child_required);
+      }
+      node->aggregates = aggregates;
+      node->columns = columns;
+      prune(node->children[0], child_required);
+      return;
+    }
+    case PlanKind::JOIN: {
+      std::set<int> child_required = required;
+      for (const auto& [l, r] : node->equi_keys) {
+        add_symbols(l, child_required);
+        add_symbols(r, child_required);
+      }
+      add_symbols(node->residual, child_required);
+      add_symbols(node->join_condition, child_required);
+      prune(node->children[0], child_required);
+      prune(node->children[1], child_required);
+      node->columns = node->children[0]->columns;
+      if (node->join_kind != JoinKind::SEMI && node->join_kind != JoinKind::ANTI)
+        node->columns.insert(node->columns.end(), node->children[1]->columns.begin(),
+                             node->children[1]->columns.end());
+      return;
+    }
+    case PlanKind::SORT:
+    case PlanKind::LIMIT: {
+      std::set<int> child_required = required;
+      for (const auto& k : node->sort_keys) add_symbols(k.expr, child_required);
+      prune(node->children[0], child_required);
+      node->columns = node->children[0]->columns;
+      return;
+    }
+    case PlanKind::WINDOW: {
+      std::set<int> child_required = required;
+      for (const auto& k : node->partition_keys) add_symbols(k, child_required);
+      for (const auto& k : node->window_order) add_symbols(k.expr, child_required);
+      for (const auto& c : node->window_calls)
+        for (const auto& a : c.args) add_symbols(a, child_required);
+      prune(node->children[0], child_required);
+      std::vector<PlanColumn> columns = node->children[0]->columns;
+      for (const auto& c : node->window_calls) {
+        for (const auto& col : node->columns)
+          if (col.symbol == c.output_symbol) columns.push_back(col);
+      }
+      node->columns = columns;
+      return;
+    }
+    case PlanKind::SET_OPERATION: {
+      // Set semantics depend on every column: require all of each child's columns.
+      for (auto& child : node->children) {
+        std::set<int> all;
+        for (const auto& c : child->columns) all.insert(c.symbol);
+        prune(child, all);
+      }
+      return;
+    }
+    case PlanKind::VALUES: return;
+  }
+}
+
+// ---- limits, join order, scans ----
+
+PlanPtr rewrite_limits(PlanPtr node) {
+  for (auto& child : node->children) child = rewrite_limits(child);
+  if (node->kind == PlanKind::LIMIT && node->limit >= 0) {
+    PlanPtr child = node->children[0];
+    int64_t needed = node->limit + node->offset;
+    if (child->kind == PlanKind::SORT && (child->limit < 0 || child->limit > needed)) child->limit = needed;
+    PlanPtr below = child;
+    while (below->kind == PlanKind::PROJECT) below = below->children[0];
+    if (below->kind == PlanKind::SCAN) below->request.limit = needed;
+  }
+  return node;
+}
+
+void choose_build_sides(PlanPtr& node) {
+  for (auto& child : node->children) choose_build_sides(child);
+  if (node->kind != PlanKind::JOIN) return;
+  double l = node->children[0]->estimated_rows, r = node->children[1]->estimated_rows;
+  bool swap = false;
+  if (node->join_kind == JoinKind::INNER && l >= 0 && r >= 0 && l < r) swap = true;
+  if (node->join_kind == JoinKind::RIGHT) swap = true;  // build the preserved side's opposite: RIGHT -> LEFT
+  if (!swap) return;
+  std::swap(node->children[0], node->children[1]);
+  for (auto& [a, b] : node->equi_keys) std::swap(a, b);
+  if (node->join_kind == JoinKind::RIGHT) node->join_kind = JoinKind::LEFT;
+  std::vector<PlanColumn> columns = node->children[0]->columns;
+  columns.insert(columns.end(), node->children[1]->columns.begin(), node->children[1]->columns.end());
+  node->columns = columns;
+}
+
+void finalize_scans(PlanPtr& node, FunctionContext& function_context) {
+  for (auto& child : node->children) finalize_scans(child, function_context);
+  for (size_t i = 0; i < node->children.size(); i++) {
+    PlanPtr& child = node->children[i];
+    PlanPtr scan = child;
+    bool filtered = false;
+    if (child->kind == PlanKind::FILTER && child->children[0]->kind == PlanKind::SCAN) {
+      scan = child->children[0];
+      filtered = true;
+    }
+    if (scan->kind != PlanKind::SCAN) continue;
+    (void)filtered;
+  }
+  if (node->kind != PlanKind::SCAN) return;
+  node->request.columns = node->scan_columns;
+  node->pushdown = node->connector->apply_pushdown(node->table, node->request);
+}
+
+// Drops filter conjuncts the connector enforces exactly (the domains it accepted).
+PlanPtr drop_enforced_filters(PlanPtr node) {
+  for (auto& child : node->children) child = drop_enforced_filters(child);
+  if (node->kind == PlanKind::FILTER && node->children[0]->kind == PlanKind::SCAN) {
+    PlanNode& scan = *node->children[0];
+    if (!scan.pushdown.constraint_enforced) return node;
+    std::vector<BExprPtr> keep;
+    for (const auto& c : split_conjuncts(node->predicate)) {
+      int column;
+      Domain d;
+      if (pushable(c) && conjunct_domain(c, scan, &column, &d)) continue;
+      keep.push_back(c);
+    }
+    if (keep.empty()) return node->children[0];
+    node->predicate = make_and(keep);
+  }
+  return node;
+}
+
+}  // namespace
+
+PlanPtr optimize(PlanPtr plan, FunctionContext& function_context) {
+  plan = push_down(plan, {});
+  std::set<int> required;
+  for (const auto& c : plan->columns) required.insert(c.symbol);
+  prune(plan, required);
+  plan = rewrite_limits(plan);
+  choose_build_sides(plan);
+  finalize_scans(plan, function_context);
+  plan = drop_enforced_filters(plan);
+  return plan;
+}
+
+}  // namespace tributary::planner

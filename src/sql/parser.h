@@ -1,0 +1,18 @@
+// Parser: recursive descent over the lexer's tokens, producing the AST.
+// Throws Error(SYNTAX_ERROR) with line and column: "mismatched input 'x'. Expecting: ...".
+#pragma once
+#include <string>
+#include <vector>
+
+#include "sql/ast.h"
+
+namespace tributary::sql {
+
+// Parses one statement (a trailing ';' is allowed).
+StatementPtr parse_statement(const std::string& sql);
+// Splits a script into statements on top-level ';' and parses each.
+std::vector<StatementPtr> parse_script(const std::string& sql);
+// Parses a standalone expression (tests, computed properties).
+ExprPtr parse_expression(const std::string& sql);
+
+}  // namespace tributary::sql
