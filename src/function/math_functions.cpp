@@ -254,7 +254,12 @@ void register_double_math(FunctionRegistry& r) {
   add_double_binary(r, "power", [](double x, double y) { return std::pow(x, y); });
   add_double_binary(r, "pow", [](double x, double y) { return std::pow(x, y); });
   add_double_unary(r, "sqrt", [](double x) { return std::sqrt(x); });
-  add_double_unary(r, "cbrt", [](double x) { return std::cbrt(x); });
+  add_double_unary(r, "cbrt", [](double x) {
+    // glibc's cbrt is not correctly rounded (cbrt(27) = 3.0000000000000004): snap exact cubes.
+    double root = std::cbrt(x);
+    double rounded = std::round(root);
+    return rounded * rounded * rounded == x ? rounded : root;
+  });
   add_double_unary(r, "exp", [](double x) { return std::exp(x); });
   add_double_unary(r, "ln", [](double x) { return std::log(x); });
   add_double_unary(r, "log2", [](double x) { return std::log2(x); });

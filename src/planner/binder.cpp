@@ -65,6 +65,8 @@ struct AggregationContext {
   };
   std::vector<Call> calls;
   bool allowed = false;
+  std::string clause = "This clause";  // for the error when aggregates are not allowed
+  std::string nested_in;               // set while binding the arguments of an aggregate
 };
 
 struct WindowContext {
@@ -326,13 +328,13 @@ struct Binder::Impl {
         if (type == "date") {
           int64_t days;
           if (!datetime::parse_date(e.text, &days))
-            fail(ErrorCode::INVALID_CAST, "Value cannot be cast to date: " + e.text, e.location);
+            fail(ErrorCode::INVALID_CAST, "'" + e.text + "' is not a valid DATE literal", e.location);
           return make_constant(Value::integer(days, Type::date()));
         }
         if (type == "timestamp") {
           int64_t micros;
           if (!datetime::parse_timestamp(e.text, &micros))
-            fail(ErrorCode::INVALID_CAST, "Value cannot be cast to timestamp: " + e.text, e.location);
+            fail(ErrorCode::INVALID_CAST, "'" + e.text + "' is not a valid TIMESTAMP literal", e.location);
           int precision = 0;
           auto dot = e.text.find('.');
           if (dot != std::string::npos) {
@@ -535,12 +537,15 @@ struct Binder::Impl {
         auto pattern = bind_expr(*e.args[1], scope, agg, win);
         std::vector<BExprPtr> args = {value, pattern};
         if (e.args.size() > 2) args.push_back(bind_expr(*e.args[2], scope, agg, win));
-        for (auto& a : args) {
+        static const char* roles[] = {"Left side of LIKE expression", "Pattern for LIKE expression",
+                                      "Escape for LIKE expression"};
+        for (size_t k = 0; k < args.size(); k++) {
+          auto& a = args[k];
           if (a->type.id == TypeId::UNKNOWN) a = coerce(a, Type::varchar(), e.location);
           if (a->type.id != TypeId::VARCHAR)
-            fail(ErrorCode::TYPE_MISMATCH, "Left side of LIKE expression must evaluate to a varchar (actual: " +
-                                               a->type.to_string() + ")",
-                 e.location);
+            fail(ErrorCode::TYPE_MISMATCH,
+                 std::string(roles[k]) + " must evaluate to a varchar (actual: " + a->type.to_string() + ")",
+                 e.args[k]->location);
         }
         auto r = call_function("$like", args, e.location);
         return e.negated ? make_logical(BoundKind::NOT, {r}) : r;
@@ -678,10 +683,16 @@ struct Binder::Impl {
     if (window_only_functions().count(name))
       fail(ErrorCode::SYNTAX_ERROR, "Window function " + name + " requires an OVER clause", e.location);
     if (is_aggregate && !registry.has_scalar(name)) {
-      if (!agg || !agg->allowed)
+      if (!agg || !agg->allowed) {
+        std::string text = sql::expr_to_string(e);
+        if (agg && !agg->nested_in.empty())
+          fail(ErrorCode::SYNTAX_ERROR, "Cannot nest aggregations inside aggregation '" + agg->nested_in + "': [" + text + "]",
+               e.location);
         fail(ErrorCode::SYNTAX_ERROR,
-             "Aggregate function '" + name + "' is not allowed here (WHERE, GROUP BY, JOIN conditions and nested aggregates cannot contain aggregations)",
+             (agg ? agg->clause : std::string("WHERE clause")) +
+                 " cannot contain aggregations, window functions or grouping operations: [" + text + "]",
              e.location);
+      }
       return bind_aggregate_call(e, name, *agg, win);
     }
     if (e.filter) fail(ErrorCode::SYNTAX_ERROR, "FILTER is only valid for aggregation functions", e.location);
@@ -726,7 +737,11 @@ struct Binder::Impl {
     }
     if (name == "try") {
       if (args.size() != 1) fail(ErrorCode::TYPE_MISMATCH, "try() takes 1 argument", e.location);
-      return args[0];
+      auto r = std::make_shared<BoundExpr>();
+      r->kind = BoundKind::TRY;
+      r->type = args[0]->type;
+      r->args = {args[0]};
+      return r;
     }
     if (!registry.has_scalar(name)) {
       std::vector<std::string> names = registry.scalar_names();
@@ -753,6 +768,7 @@ struct Binder::Impl {
     // Arguments are bound over the input scope; nested aggregates are not allowed.
     AggregationContext nested;
     nested.allowed = false;
+    nested.nested_in = name;
     if (!e.count_star) {
       for (const auto& a : e.args) call.args.push_back(bind_expr(*a, input, &nested, nullptr));
     }
@@ -790,7 +806,12 @@ struct Binder::Impl {
   BExprPtr bind_window_function(const Expr& e, const std::string& name, Scope& scope, AggregationContext* agg,
                                 WindowContext* win) {
     if (!win || !win->allowed)
-      fail(ErrorCode::SYNTAX_ERROR, "Window functions are not allowed here (only in SELECT and ORDER BY)", e.location);
+      fail(ErrorCode::SYNTAX_ERROR,
+           (agg && !agg->nested_in.empty() ? "Cannot nest window functions inside aggregation '" + agg->nested_in + "'"
+                                           : (agg ? agg->clause : std::string("WHERE clause")) +
+                                                 " cannot contain aggregations, window functions or grouping operations") +
+               ": [" + sql::expr_to_string(e) + "]",
+           e.location);
     WindowContext::Call call;
     call.name = name;
     call.ignore_nulls = e.ignore_nulls;
@@ -881,6 +902,8 @@ struct Binder::Impl {
       r->type = Type::boolean();
       return r;
     }
+    if (bound.plan->columns.size() != 1 && e.kind == ExprKind::SCALAR_SUBQUERY)
+      fail(ErrorCode::NOT_SUPPORTED, "Multiple columns returned by subquery are not yet supported", e.location);
     if (bound.plan->columns.size() != 1)
       fail(ErrorCode::TYPE_MISMATCH,
            std::string(e.kind == ExprKind::IN_SUBQUERY ? "IN subquery" : "Scalar subquery") +
@@ -979,9 +1002,26 @@ struct Binder::Impl {
         auto found = it->find(lower(rel.name[0]));
         if (found == it->end()) continue;
         const sql::WithItem& item = *found->second;
-        // Bind the CTE body with only the CTEs defined before it visible.
+        // Bind the CTE body with only the CTEs defined before it visible (no self-reference).
         auto saved = cte_stack;
-        BoundQuery bound = bind_query_with_outer(*item.query, outer, outer_refs);
+        size_t level = (size_t)(cte_stack.rend() - it) - 1;
+        cte_stack.resize(level + 1);
+        auto& visible = cte_stack[level];
+        for (auto entry = visible.begin(); entry != visible.end();) {
+          if (entry->second == &item || entry->second->location.line > item.location.line ||
+              (entry->second->location.line == item.location.line &&
+               entry->second->location.column >= item.location.column))
+            entry = visible.erase(entry);
+          else
+            ++entry;
+        }
+        BoundQuery bound;
+        try {
+          bound = bind_query_with_outer(*item.query, outer, outer_refs);
+        } catch (...) {
+          cte_stack = saved;
+          throw;
+        }
         cte_stack = saved;
         RelationPlan out;
         out.plan = bound.plan;
@@ -1134,6 +1174,7 @@ struct Binder::Impl {
     }
     if (rel.on) {
       AggregationContext no_agg;
+      no_agg.clause = "JOIN clause";
       BExprPtr condition = boolean_operand(bind_expr(*rel.on, out.scope, &no_agg, nullptr), rel.on->location,
                                            "JOIN ON clause");
       join->join_condition = condition;
@@ -1213,7 +1254,8 @@ struct Binder::Impl {
   // ---------------------------------------------------------------- queries
 
   BoundQuery bind_query_with_outer(const sql::Query& query, Scope* outer, std::vector<int>* outer_refs) {
-    std::map<std::string, const sql::WithItem*> ctes;
+    if (query.recursive)
+      fail(ErrorCode::NOT_SUPPORTED, "WITH RECURSIVE is not supported yet", query.location);
     cte_stack.push_back({});
     for (const auto& item : query.with) {
       if (cte_stack.back().count(lower(item.name)))
@@ -1397,6 +1439,28 @@ struct Binder::Impl {
     return out;
   }
 
+  // Copy of an ORDER BY expression with select-list aliases replaced by their expressions.
+  sql::ExprPtr substitute_aliases(const sql::ExprPtr& e, const std::map<std::string, const sql::Expr*>& aliases) {
+    if (!e || aliases.empty()) return e;
+    if (e->kind == ExprKind::IDENTIFIER && e->name.size() == 1) {
+      auto it = aliases.find(lower(e->name[0]));
+      if (it != aliases.end()) return std::make_shared<Expr>(*it->second);
+      return e;
+    }
+    if (e->kind == ExprKind::IN_SUBQUERY || e->kind == ExprKind::EXISTS || e->kind == ExprKind::SCALAR_SUBQUERY ||
+        e->window)
+      return e;
+    auto copy = std::make_shared<Expr>(*e);
+    for (auto& a : copy->args) a = substitute_aliases(a, aliases);
+    copy->operand = substitute_aliases(copy->operand, aliases);
+    for (auto& [w, t] : copy->whens) {
+      w = substitute_aliases(w, aliases);
+      t = substitute_aliases(t, aliases);
+    }
+    copy->else_result = substitute_aliases(copy->else_result, aliases);
+    return copy;
+  }
+
   // Rewrites a post-aggregation expression: group-key subtrees -> key columns; checks
   // that no other input column survives.
   BExprPtr rewrite_after_aggregation(const BExprPtr& e, const std::vector<std::pair<BExprPtr, BExprPtr>>& keys,
@@ -1481,8 +1545,10 @@ struct Binder::Impl {
     PlanPtr plan = source.plan;
 
     if (spec.where) {
-      BExprPtr predicate = boolean_operand(bind_expr(*spec.where, scope, nullptr, nullptr), spec.where->location,
-                                           "WHERE clause");
+      AggregationContext where_context;
+      where_context.clause = "WHERE clause";
+      BExprPtr predicate = boolean_operand(bind_expr(*spec.where, scope, &where_context, nullptr),
+                                           spec.where->location, "WHERE clause");
       auto filter = std::make_shared<PlanNode>();
       filter->kind = PlanKind::FILTER;
       filter->children = {plan};
@@ -1545,11 +1611,13 @@ struct Binder::Impl {
           group_exprs.push_back(item.bound);
         } else {
           AggregationContext none;
+          none.clause = "GROUP BY clause";
           group_exprs.push_back(bind_expr(*item.expr, scope, &none, nullptr));
         }
         continue;
       }
       AggregationContext none;
+      none.clause = "GROUP BY clause";
       try {
         group_exprs.push_back(bind_expr(*g, scope, &none, nullptr));
       } catch (const Error& error) {
@@ -1584,6 +1652,10 @@ struct Binder::Impl {
       bool nulls_first;
     };
     std::vector<OrderKey> order_keys;
+    // ORDER BY sees the select list's aliases first (Trino): `ORDER BY -total` with `... AS total`.
+    std::map<std::string, const sql::Expr*> aliases;
+    for (const auto& s : spec.select)
+      if (!s.alias.empty() && s.expr->kind != ExprKind::STAR) aliases[lower(s.alias)] = s.expr.get();
     if (query) {
       for (const auto& o : query->order_by) {
         OrderKey key;
@@ -1613,10 +1685,10 @@ struct Binder::Impl {
           if (match >= 0) {
             key.output_index = match;
           } else {
-            key.expr = bind_expr(*o.expr, scope, &agg, &win);
+            key.expr = bind_expr(*substitute_aliases(o.expr, aliases), scope, &agg, &win);
           }
         } else {
-          key.expr = bind_expr(*o.expr, scope, &agg, &win);
+          key.expr = bind_expr(*substitute_aliases(o.expr, aliases), scope, &agg, &win);
         }
         order_keys.push_back(key);
       }

@@ -165,6 +165,7 @@ std::string expr_display(const BoundExpr& e) {
       for (size_t i = 1; i < e.args.size(); i++) out += (i > 1 ? ", " : "") + arg(i);
       return out + "))";
     }
+    case BoundKind::TRY: return "try(" + arg(0) + ")";
     case BoundKind::SUBQUERY: {
       const char* kinds[] = {"scalar", "exists", "in"};
       std::string out = std::string(kinds[e.subquery->kind]) + "(subquery";

@@ -32,6 +32,7 @@ enum class BoundKind {
   COALESCE,
   IN_LIST,     // args[0] value, args[1..] list (same type)
   SUBQUERY,
+  TRY,         // try(x): value errors in x become NULL
 };
 
 struct SubqueryInfo {

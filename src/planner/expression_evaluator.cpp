@@ -358,6 +358,42 @@ std::shared_ptr<SubqueryInfo> subquery_for_row(const BoundExpr& expr, const std:
   return result;
 }
 
+bool is_value_error(const Error& error) {
+  switch (error.code()) {
+    case ErrorCode::DIVISION_BY_ZERO:
+    case ErrorCode::INVALID_CAST:
+    case ErrorCode::NUMERIC_OUT_OF_RANGE:
+    case ErrorCode::INVALID_ARGUMENT: return true;
+    default: return false;
+  }
+}
+
+// try(x): evaluate the whole chunk; if a value error occurs, redo row by row so only
+// the failing rows become NULL.
+Vector evaluate_try(const BoundExpr& expr, const Chunk& input, EvalContext& context) {
+  try {
+    return evaluate(*expr.args[0], input, context);
+  } catch (const Error& error) {
+    if (!is_value_error(error)) throw;
+  }
+  size_t n = input.size;
+  Vector out = make_result(expr.type, n);
+  for (size_t row = 0; row < n; row++) {
+    uint32_t sel = (uint32_t)row;
+    Chunk one = input.select(&sel, 1);
+    if (input.columns.empty()) one.size = 1;
+    try {
+      Vector v = evaluate(*expr.args[0], one, context);
+      copy_row(v, 0, out, row);
+      if (expr.type.physical() == PhysicalType::STRING) out.share_heaps(v);
+    } catch (const Error& error) {
+      if (!is_value_error(error)) throw;
+      out.set_null(row);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Vector evaluate(const BoundExpr& expr, const Chunk& input, EvalContext& context) {
@@ -425,6 +461,7 @@ Vector evaluate(const BoundExpr& expr, const Chunk& input, EvalContext& context)
     case BoundKind::COALESCE: return evaluate_coalesce(expr, input, context);
     case BoundKind::IN_LIST: return evaluate_in_list(expr, input, context);
     case BoundKind::SUBQUERY: return evaluate_subquery(expr, input, context);
+    case BoundKind::TRY: return evaluate_try(expr, input, context);
   }
   throw_error(ErrorCode::INTERNAL_ERROR, "unknown expression kind");
 }

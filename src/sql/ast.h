@@ -158,6 +158,7 @@ struct WithItem {
 
 struct Query {
   std::vector<WithItem> with;
+  bool recursive = false;  // WITH RECURSIVE
   QueryBodyPtr body;
   std::vector<OrderItem> order_by;
   ExprPtr limit;   // null = no limit; LIMIT ALL = null

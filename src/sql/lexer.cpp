@@ -43,9 +43,10 @@ std::vector<Token> tokenize(const std::string& sql) {
       while (i < n && (std::isalnum((unsigned char)sql[i]) || sql[i] == '_' || sql[i] == '$' ||
                        (unsigned char)sql[i] >= 0x80))
         advance(1);
-      std::string word = sql.substr(start, i - start);
+      std::string original = sql.substr(start, i - start);
+      std::string word = original;
       for (auto& ch : word) ch = (char)std::tolower((unsigned char)ch);
-      tokens.push_back({TokenType::IDENTIFIER, word, loc});
+      tokens.push_back({TokenType::IDENTIFIER, word, loc, original});
       continue;
     }
     if (c == '"' || c == '`') {

@@ -15,6 +15,7 @@ struct Token {
   TokenType type;
   std::string text;  // lower-cased for identifiers/keywords
   Location location;
+  std::string original;  // the text as written (for error messages)
 };
 
 // Throws Error(SYNTAX_ERROR) with the position of an unterminated string/comment or a stray character.

@@ -67,7 +67,7 @@ class Parser {
   }
   [[noreturn]] void fail_expecting(const std::string& expected) {
     const Token& t = peek();
-    std::string got = t.type == TokenType::END ? "<EOF>" : t.text;
+    std::string got = t.type == TokenType::END ? "<EOF>" : (t.original.empty() ? t.text : t.original);
     if (t.type == TokenType::STRING) got = "'" + t.text + "'";
     throw_error(ErrorCode::SYNTAX_ERROR, "mismatched input '" + got + "'. Expecting: " + expected, t.location.line,
                 t.location.column);
@@ -230,7 +230,7 @@ class Parser {
     auto q = std::make_shared<Query>();
     q->location = peek().location;
     if (accept("with")) {
-      accept("recursive");
+      q->recursive = accept("recursive");
       do {
         WithItem item;
         item.location = peek().location;
