@@ -309,6 +309,8 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
                     loc.column);
       auto schemas = connector_for(catalog)->list_schemas();
       for (auto& s : schemas) s = lower(s);
+      if (std::find(schemas.begin(), schemas.end(), "information_schema") == schemas.end())
+        schemas.push_back("information_schema");
       result.names = {"Schema"};
       result.types = {Type::varchar()};
       result.chunks.push_back(single_column(filter(schemas)));
@@ -325,6 +327,7 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
         throw_error(ErrorCode::NOT_FOUND, "Schema must be specified when session schema is not set", loc.line,
                     loc.column);
       auto connector = connector_for(lower(catalog));
+      if (lower(schema) == "information_schema") connector = connector_for("system");
       auto schemas = connector->list_schemas();
       bool exists = false;
       for (const auto& s : schemas) exists |= lower(s) == lower(schema);

@@ -127,6 +127,18 @@ OperatorResult HashJoinOperator::execute(ExecContext& context, Chunk& input, Chu
     state->keys_ready = true;
     state->next_row = 0;
   }
+  if (!equi && !residual_ && (kind == JoinKind::SEMI || kind == JoinKind::ANTI)) {
+    // Uncorrelated EXISTS / NOT EXISTS: the answer is the same for every row.
+    bool keep = (build_.size > 0) == (kind == JoinKind::SEMI);
+    if (keep) {
+      output = input;
+    } else {
+      output = input.slice(0, 0);
+    }
+    state->keys_ready = false;
+    add_output_rows(output.size);
+    return OperatorResult::NEED_MORE_INPUT;
+  }
   // Candidate pairs for a batch of probe rows (bounded so that outputs stay chunk-sized).
   constexpr size_t kMaxPairs = 16 * 1024;
   std::vector<uint32_t> probe_rows, build_rows;
@@ -179,8 +191,22 @@ OperatorResult HashJoinOperator::execute(ExecContext& context, Chunk& input, Chu
     std::vector<uint8_t> hit(batch_end - batch_start, 0);
     for (uint32_t p : probe_rows) hit[p - batch_start] = 1;
     std::vector<uint32_t> sel;
-    for (size_t r = batch_start; r < batch_end; r++)
-      if (hit[r - batch_start] == (kind == JoinKind::SEMI ? 1 : 0)) sel.push_back((uint32_t)r);
+    if (kind == JoinKind::ANTI && node->null_aware) {
+      // NOT IN: an empty subquery passes every row; a NULL in it passes none; a NULL value never passes.
+      for (size_t r = batch_start; r < batch_end; r++) {
+        if (build_.size == 0) {
+          sel.push_back((uint32_t)r);
+          continue;
+        }
+        if (build_has_null_key_ || hit[r - batch_start]) continue;
+        bool null_key = false;
+        for (const auto& k : state->keys) null_key |= k.is_null(r);
+        if (!null_key) sel.push_back((uint32_t)r);
+      }
+    } else {
+      for (size_t r = batch_start; r < batch_end; r++)
+        if (hit[r - batch_start] == (kind == JoinKind::SEMI ? 1 : 0)) sel.push_back((uint32_t)r);
+    }
     output = input.select(sel.data(), sel.size());
   } else if (kind == JoinKind::LEFT || kind == JoinKind::FULL) {
     std::vector<uint8_t> hit(batch_end - batch_start, 0);

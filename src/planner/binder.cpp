@@ -1041,6 +1041,12 @@ struct Binder::Impl {
     std::string catalog, schema, table;
     resolve_name(rel.name, rel.location, &catalog, &schema, &table);
     auto connector = connector_for(catalog, rel.location);
+    // Every catalog has an information_schema: the system catalog's, narrowed to this catalog.
+    std::string catalog_filter;
+    if (lower(schema) == "information_schema" && lower(catalog) != "system") {
+      catalog_filter = lower(catalog);
+      connector = connector_for("system", rel.location);
+    }
     // View?
     if (auto view_sql = catalogs.find_view(lower(catalog), lower(schema), lower(table))) {
       if (view_depth > 16) fail(ErrorCode::INVALID_ARGUMENT, "View nesting is too deep (cycle?)", rel.location);
@@ -1090,7 +1096,7 @@ struct Binder::Impl {
     }
     auto scan = std::make_shared<PlanNode>();
     scan->kind = PlanKind::SCAN;
-    scan->catalog = lower(catalog);
+    scan->catalog = catalog_filter.empty() ? lower(catalog) : "system";
     scan->connector = connector;
     scan->table = *metadata;
     scan->estimated_rows = metadata->row_count.value_or(-1);
@@ -1104,6 +1110,16 @@ struct Binder::Impl {
       out.scope.columns.push_back({qualifier, lower(metadata->columns[i].name), symbol, metadata->columns[i].type});
     }
     out.plan = scan;
+    if (!catalog_filter.empty()) {
+      // The first column of every information_schema table is the catalog name.
+      auto filter = std::make_shared<PlanNode>();
+      filter->kind = PlanKind::FILTER;
+      filter->children = {scan};
+      filter->columns = scan->columns;
+      filter->predicate = compare("=", make_column(scan->columns[0].symbol, scan->columns[0].type, scan->columns[0].name),
+                                  make_constant(Value::string(catalog_filter)), rel.location);
+      out.plan = filter;
+    }
     apply_column_aliases(rel, out);
     return out;
   }

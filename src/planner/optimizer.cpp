@@ -500,9 +500,108 @@ PlanPtr drop_enforced_filters(PlanPtr node) {
   return node;
 }
 
+// ---- subqueries in WHERE -> semi/anti joins ----
+
+bool has_outer_refs(const BoundExpr& e) {
+  if (e.kind == BoundKind::OUTER_REF) return true;
+  for (const auto& a : e.args)
+    if (has_outer_refs(*a)) return true;
+  return false;
+}
+
+bool plan_has_outer_refs(const PlanNode& node) {
+  auto check = [](const BExprPtr& e) { return e && has_outer_refs(*e); };
+  if (check(node.predicate) || check(node.join_condition) || check(node.residual)) return true;
+  for (const auto& e : node.exprs)
+    if (check(e)) return true;
+  for (const auto& e : node.group_keys)
+    if (check(e)) return true;
+  for (const auto& a : node.aggregates) {
+    for (const auto& e : a.args)
+      if (check(e)) return true;
+    if (check(a.filter)) return true;
+  }
+  for (const auto& k : node.sort_keys)
+    if (check(k.expr)) return true;
+  for (const auto& e : node.partition_keys)
+    if (check(e)) return true;
+  for (const auto& w : node.window_calls)
+    for (const auto& e : w.args)
+      if (check(e)) return true;
+  for (const auto& child : node.children)
+    if (plan_has_outer_refs(*child)) return true;
+  return false;
+}
+
+// OUTER_REF(symbol) -> COLUMN(symbol): once the subquery is a join input, outer columns are join columns.
+BExprPtr outer_to_column(const BExprPtr& e) {
+  if (e->kind == BoundKind::OUTER_REF) return make_column(e->symbol, e->type, e->name);
+  if (e->args.empty()) return e;
+  auto copy = std::make_shared<BoundExpr>(*e);
+  for (auto& a : copy->args) a = outer_to_column(a);
+  return copy;
+}
+
+// Turns one WHERE conjunct into a semi/anti join over `input` when it is [NOT] IN (subquery)
+// or [NOT] EXISTS (subquery) whose correlation sits only in the subquery's top filter.
+bool subquery_to_join(const BExprPtr& conjunct, PlanPtr& input) {
+  bool negated = false;
+  BExprPtr e = conjunct;
+  if (e->kind == BoundKind::NOT) {
+    negated = true;
+    e = e->args[0];
+  }
+  if (e->kind != BoundKind::SUBQUERY) return false;
+  const SubqueryInfo& info = *e->subquery;
+  if (info.kind == SubqueryInfo::SCALAR) return false;
+  auto join = std::make_shared<PlanNode>();
+  join->kind = PlanKind::JOIN;
+  join->join_kind = negated ? JoinKind::ANTI : JoinKind::SEMI;
+  join->columns = input->columns;
+  join->estimated_rows = input->estimated_rows;
+  if (info.kind == SubqueryInfo::IN) {
+    if (!info.outer_symbols.empty() || plan_has_outer_refs(*info.plan)) return false;
+    const auto& column = info.plan->columns[0];
+    join->children = {input, info.plan};
+    join->equi_keys = {{e->args[0], make_column(column.symbol, column.type, column.name)}};
+    join->null_aware = negated;
+    input = join;
+    return true;
+  }
+  // EXISTS: PROJECT -> FILTER(with correlation) -> plan without outer references.
+  PlanPtr plan = info.plan;
+  if (plan->kind == PlanKind::PROJECT) plan = plan->children[0];
+  std::vector<BExprPtr> correlated, local;
+  if (plan->kind == PlanKind::FILTER) {
+    for (const auto& c : split_conjuncts(plan->predicate)) (has_outer_refs(*c) ? correlated : local).push_back(c);
+    plan = local.empty() ? plan->children[0] : make_filter(plan->children[0], local);
+  }
+  if (plan_has_outer_refs(*plan)) return false;
+  join->children = {input, plan};
+  std::vector<BExprPtr> condition;
+  for (const auto& c : correlated) condition.push_back(outer_to_column(c));
+  join->join_condition = condition.empty() ? nullptr : make_and(condition);
+  input = join;
+  return true;
+}
+
+PlanPtr decorrelate(PlanPtr node) {
+  for (auto& child : node->children) child = decorrelate(child);
+  if (node->kind != PlanKind::FILTER) return node;
+  PlanPtr input = node->children[0];
+  std::vector<BExprPtr> keep;
+  for (const auto& c : split_conjuncts(node->predicate))
+    if (!subquery_to_join(c, input)) keep.push_back(c);
+  if (input == node->children[0]) return node;
+  // Subquery plans that became join inputs may hold further subqueries.
+  for (auto& child : input->children) child = decorrelate(child);
+  return make_filter(input, keep);
+}
+
 }  // namespace
 
 PlanPtr optimize(PlanPtr plan, FunctionContext& function_context) {
+  plan = decorrelate(plan);
   plan = push_down(plan, {});
   std::set<int> required;
   for (const auto& c : plan->columns) required.insert(c.symbol);
