@@ -6,19 +6,6 @@
 
 namespace tributary::decimal {
 
-static const int128* powers() {
-  static int128 table[39];
-  static bool init = [] {
-    table[0] = 1;
-    for (int i = 1; i <= 38; i++) table[i] = table[i - 1] * 10;
-    return true;
-  }();
-  (void)init;
-  return table;
-}
-
-int128 pow10(int n) { return powers()[n]; }
-
 std::string int128_to_string(int128 v) {
   if (v == 0) return "0";
   bool negative = v < 0;

@@ -7,8 +7,19 @@
 
 namespace tributary::decimal {
 
-// 10^n for 0 <= n <= 38.
-int128 pow10(int n);
+namespace detail {
+struct Powers {
+  int128 values[39];
+  constexpr Powers() : values() {
+    values[0] = 1;
+    for (int i = 1; i <= 38; i++) values[i] = values[i - 1] * 10;
+  }
+};
+inline constexpr Powers kPowers{};
+}  // namespace detail
+
+// 10^n for 0 <= n <= 38 (a constant table: this is on decimal hot paths).
+inline int128 pow10(int n) { return detail::kPowers.values[n]; }
 // Largest unscaled magnitude for a precision: 10^p - 1.
 inline int128 max_unscaled(int precision) { return pow10(precision) - 1; }
 inline bool fits(int128 v, int precision) { return v <= max_unscaled(precision) && v >= -max_unscaled(precision); }

@@ -177,6 +177,8 @@ const QUERIES = [
   { name: 'filter_between_decimal', sql: `SELECT order_id FROM {s}.orders WHERE amount NOT BETWEEN 10.00 AND 9000.00` },
   { name: 'filter_like_case', sql: `SELECT customer_id, name FROM {s}.customers WHERE name LIKE 'b%' OR name LIKE '%Ng' OR region LIKE '_ast'` },
   { name: 'filter_like_status', sql: `SELECT order_id, status FROM {s}.orders WHERE status LIKE 'S%' OR status LIKE '%e_'` },
+  { name: 'filter_in_typed', sql: `SELECT order_id FROM {s}.orders WHERE amount IN (8704.11, 0, -387.05) OR discount IN (0.5, -0.1) OR order_date IN (DATE '2023-04-07', DATE '2021-01-29')` },
+  { name: 'filter_functions', sql: `SELECT order_id FROM {s}.orders WHERE upper(status) = 'SHIPPED' AND status BETWEEN 'S' AND 'q' AND amount > 1e3` },
   { name: 'filter_is_null', sql: `SELECT order_id FROM {s}.orders WHERE status IS NULL OR order_date IS NULL` },
   { name: 'filter_is_not_null_empty', sql: `SELECT customer_id, name, region FROM {s}.customers WHERE region IS NOT NULL AND (region = '' OR name = '')` },
   { name: 'filter_or_not', sql: `SELECT order_id FROM {s}.orders WHERE NOT (status = 'cancelled' OR amount > 5000) AND (customer_id < 10 OR NOT quantity > 2)` },
@@ -215,7 +217,7 @@ const QUERIES = [
   { name: 'subquery_in', sql: `SELECT order_id FROM {s}.orders WHERE customer_id IN (SELECT customer_id FROM {s}.customers WHERE region = 'EAST')` },
   { name: 'subquery_not_in_nulls', sql: `SELECT count(*) AS n FROM {s}.customers WHERE customer_id NOT IN (SELECT customer_id FROM {s}.orders WHERE amount > 9950)` },
   { name: 'subquery_exists', sql: `SELECT c.customer_id, c.name FROM {s}.customers c WHERE EXISTS (SELECT 1 FROM {s}.orders o WHERE o.customer_id = c.customer_id AND o.status = 'returned' AND o.amount > 8000)` },
-  { name: 'subquery_not_exists', sql: `SELECT c.customer_id FROM {s}.customers c WHERE NOT EXISTS (SELECT 1 FROM {s}.orders o WHERE o.customer_id = c.customer_id)` },
+  { name: 'subquery_not_exists', sql: `SELECT c.customer_id FROM {s}.customers c WHERE NOT EXISTS (SELECT 1 FROM {s}.orders o WHERE o.customer_id = c.customer_id AND o.amount > 7000 AND o.status <> 'pending')` },
   { name: 'subquery_scalar', sql: `SELECT order_id, amount FROM {s}.orders WHERE amount > (SELECT avg(amount) * 1.9 FROM {s}.orders)`,
     duckdb: `SELECT order_id, amount FROM {s}.orders WHERE amount > (SELECT CAST(round(sum(amount) * 1.000 / count(amount), 2) AS DECIMAL(12,2)) * 1.9 FROM {s}.orders)` },
   { name: 'subquery_correlated_scalar', sql: `SELECT c.customer_id, (SELECT max(o.amount) FROM {s}.orders o WHERE o.customer_id = c.customer_id) AS mx FROM {s}.customers c` },
@@ -228,13 +230,14 @@ const QUERIES = [
   { name: 'union_all', sql: `SELECT customer_id FROM {s}.customers WHERE region = 'north' UNION ALL SELECT customer_id FROM {s}.orders WHERE order_id < 50` },
   { name: 'union_distinct', sql: `SELECT customer_id, region FROM {s}.customers WHERE customer_id < 80 UNION SELECT customer_id, status FROM {s}.orders WHERE order_id < 300` },
   { name: 'intersect', sql: `SELECT customer_id FROM {s}.customers INTERSECT SELECT customer_id FROM {s}.orders WHERE status = 'cancelled'` },
-  { name: 'except', sql: `SELECT customer_id FROM {s}.customers EXCEPT SELECT customer_id FROM {s}.orders WHERE amount > 500` },
+  { name: 'except', sql: `SELECT customer_id FROM {s}.customers EXCEPT SELECT customer_id FROM {s}.orders WHERE amount > 8000` },
   // misc
   { name: 'distinct', sql: `SELECT DISTINCT region, substr(name, 1, 1) AS initial FROM {s}.customers` },
   // edge semantics: decimal rounding, NULL handling, frames, casts, more string functions
   { name: 'decimal_functions', sql: `SELECT order_id, round(amount, 1) AS r, CAST(amount AS bigint) AS b, abs(amount) AS a, amount % 7 AS m, quantity % -4 AS qm, amount / 3 AS third FROM {s}.orders`,
-    // Trino divides decimals exactly and rounds half up; DuckDB's decimal division gives a double (no ties at /3).
-    duckdb: `SELECT order_id, round(amount, 1) AS r, CAST(amount AS bigint) AS b, abs(amount) AS a, amount % 7 AS m, quantity % -4 AS qm, CAST(round(amount / 3, 2) AS DECIMAL(38,2)) AS third FROM {s}.orders` },
+    // Trino: round(decimal(p,s), d) keeps scale s (DuckDB narrows it to d); decimal division is exact,
+    // rounded half up, where DuckDB's gives a double (no ties at /3).
+    duckdb: `SELECT order_id, CAST(round(amount, 1) AS DECIMAL(13,2)) AS r, CAST(amount AS bigint) AS b, abs(amount) AS a, amount % 7 AS m, quantity % -4 AS qm, CAST(round(amount / 3, 2) AS DECIMAL(38,2)) AS third FROM {s}.orders` },
   { name: 'window_frames_lag_lead', sql: `SELECT order_id, lag(amount) OVER (ORDER BY order_id) AS l, lead(status, 2) OVER (ORDER BY order_id) AS ld, sum(quantity) OVER (ORDER BY order_id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS s3, min(amount) OVER (PARTITION BY status ORDER BY order_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 FOLLOWING) AS mn FROM {s}.orders` },
   { name: 'string_functions_more', sql: `SELECT customer_id, strpos(name, 'a') AS p, replace(name, 'a', 'A') AS r, trim(region) AS t, reverse(name) AS rv, substr(name, -3) AS sn, name LIKE '%\\_%' ESCAPE '\\' AS e, length(region) = 0 AS empty_region FROM {s}.customers` },
   { name: 'not_in_with_null', sql: `SELECT count(*) AS n, count(CASE WHEN customer_id IN (1, 2, NULL) THEN 1 END) AS m FROM {s}.orders WHERE customer_id NOT IN (3, NULL) OR customer_id IS NULL` },
@@ -253,12 +256,24 @@ const QUERIES = [
 
 // ---------------------------------------------------------------- engines
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
 async function runTributary(catalogSchema, sql) {
   const text = sql.replaceAll('{s}', catalogSchema);
   try {
-    const { stdout } = await execFileAsync(binary, ['query', '--config-dir', configDir, '--output-format', 'JSON', '--threads', '2', text], {
-      maxBuffer: 256 << 20,
-    });
+    let stdout;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        ({ stdout } = await execFileAsync(binary, ['query', '--config-dir', configDir, '--output-format', 'JSON', '--threads', '2', text], {
+          maxBuffer: 256 << 20,
+        }));
+        break;
+      } catch (e) {
+        // The binary can be briefly missing while it is being relinked; query errors are not retried.
+        if (!['EACCES', 'ETXTBSY', 'ENOENT'].includes(e.code) || attempt >= 10) throw e;
+        await sleep(1000);
+      }
+    }
     const rows = stdout.split('\n').filter((l) => l.trim() !== '').map((l) => Object.values(JSON.parse(l)));
     return { rows };
   } catch (e) {
@@ -354,20 +369,47 @@ function valuesEqual(a, b) {
 }
 const rowsEqual = (a, b) => a.length === b.length && a.every((v, i) => valuesEqual(v, b[i]));
 
+const byKey = (x, y) => {
+  const a = sortKey(x), b = sortKey(y);
+  return a < b ? -1 : a > b ? 1 : 0;
+};
+
 // Returns null when equal, else a short description of the first differences.
 function diff(expected, actual, ordered) {
-  const e = ordered ? expected : [...expected].sort((x, y) => (sortKey(x) < sortKey(y) ? -1 : sortKey(x) > sortKey(y) ? 1 : 0));
-  const a = ordered ? actual : [...actual].sort((x, y) => (sortKey(x) < sortKey(y) ? -1 : sortKey(x) > sortKey(y) ? 1 : 0));
+  const e = ordered ? expected : [...expected].sort(byKey);
+  const a = ordered ? actual : [...actual].sort(byKey);
+  if (e.length === a.length && e.every((row, i) => rowsEqual(row, a[i]))) return null;
   const lines = [];
   if (e.length !== a.length) lines.push(`row count: expected ${e.length}, got ${a.length}`);
   if (e.length && a.length && e[0].length !== a[0].length) lines.push(`column count: expected ${e[0].length}, got ${a[0].length}`);
-  let shown = 0;
-  for (let i = 0; i < Math.max(e.length, a.length) && shown < 3; i++) {
-    if (i < e.length && i < a.length && rowsEqual(e[i], a[i])) continue;
-    lines.push(`row ${i}: expected ${JSON.stringify(e[i] ?? '<none>')}, got ${JSON.stringify(a[i] ?? '<none>')}`);
-    shown++;
+  if (ordered) {
+    let shown = 0;
+    for (let i = 0; i < Math.max(e.length, a.length) && shown < 3; i++) {
+      if (i < e.length && i < a.length && rowsEqual(e[i], a[i])) continue;
+      lines.push(`row ${i}: expected ${JSON.stringify(e[i] ?? '<none>')}, got ${JSON.stringify(a[i] ?? '<none>')}`);
+      shown++;
+    }
+  } else {
+    // Multiset difference: rows missing from the answer and rows it has in excess.
+    const counts = new Map();
+    for (const row of e) counts.set(sortKey(row), (counts.get(sortKey(row)) ?? 0) + 1);
+    const extra = [];
+    for (const row of a) {
+      const k = sortKey(row);
+      if (counts.get(k) > 0) counts.set(k, counts.get(k) - 1);
+      else extra.push(row);
+    }
+    const missing = [];
+    for (const row of e) {
+      const k = sortKey(row);
+      if (counts.get(k) > 0) { missing.push(row); counts.set(k, counts.get(k) - 1); }
+    }
+    for (const row of missing.slice(0, 3)) lines.push(`missing: ${JSON.stringify(row)}`);
+    if (missing.length > 3) lines.push(`... ${missing.length - 3} more missing`);
+    for (const row of extra.slice(0, 3)) lines.push(`unexpected: ${JSON.stringify(row)}`);
+    if (extra.length > 3) lines.push(`... ${extra.length - 3} more unexpected`);
   }
-  return lines.length ? lines.join('\n      ') : null;
+  return lines.join('\n      ');
 }
 
 // ---------------------------------------------------------------- main
