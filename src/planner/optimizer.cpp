@@ -500,6 +500,108 @@ PlanPtr drop_enforced_filters(PlanPtr node) {
   return node;
 }
 
+// ---- join order ----
+
+bool is_inner_join(const PlanNode& node) {
+  return node.kind == PlanKind::JOIN && (node.join_kind == JoinKind::INNER || node.join_kind == JoinKind::CROSS);
+}
+
+void flatten_inner_joins(const PlanPtr& node, std::vector<PlanPtr>& leaves, std::vector<BExprPtr>& conditions) {
+  if (!is_inner_join(*node)) {
+    leaves.push_back(node);
+    return;
+  }
+  for (const auto& [l, r] : node->equi_keys) {
+    auto eq = std::make_shared<BoundExpr>();
+    eq->kind = BoundKind::CALL;
+    eq->type = Type::boolean();
+    eq->name = "$eq";
+    eq->args = {l, r};
+    // Keys have one type already (the binder coerced them); bind the real comparison so the
+    // expression stays executable even if it ends up as a residual.
+    eq->function = std::make_shared<BoundFunction>(global_registry().bind_scalar("$eq", {l->type, r->type}, {nullptr, nullptr}));
+    conditions.push_back(eq);
+  }
+  if (node->residual) {
+    auto more = split_conjuncts(node->residual);
+    conditions.insert(conditions.end(), more.begin(), more.end());
+  }
+  flatten_inner_joins(node->children[0], leaves, conditions);
+  flatten_inner_joins(node->children[1], leaves, conditions);
+}
+
+double rows_or_default(const PlanNode& node) { return node.estimated_rows >= 0 ? node.estimated_rows : 1e6; }
+
+// Greedy left-deep order for chains of inner joins: start from the largest input (the
+// probe side of every join), then repeatedly join the smallest input connected to what
+// is already joined, so intermediate results stay small and build sides are small.
+PlanPtr reorder_joins(PlanPtr node) {
+  for (auto& child : node->children) child = reorder_joins(child);
+  if (!is_inner_join(*node)) return node;
+  std::vector<PlanPtr> leaves;
+  std::vector<BExprPtr> conditions;
+  flatten_inner_joins(node, leaves, conditions);
+  if (leaves.size() < 3) return node;
+  size_t start = 0;
+  for (size_t i = 1; i < leaves.size(); i++)
+    if (rows_or_default(*leaves[i]) > rows_or_default(*leaves[start])) start = i;
+  PlanPtr current = leaves[start];
+  std::vector<bool> used(leaves.size(), false);
+  used[start] = true;
+  std::vector<bool> applied(conditions.size(), false);
+  for (size_t step = 1; step < leaves.size(); step++) {
+    std::vector<int> available = symbols_of(*current);
+    int best = -1;
+    bool best_connected = false;
+    for (size_t i = 0; i < leaves.size(); i++) {
+      if (used[i]) continue;
+      std::vector<int> both = available;
+      auto more = symbols_of(*leaves[i]);
+      both.insert(both.end(), more.begin(), more.end());
+      bool connected = false;
+      for (size_t c = 0; c < conditions.size(); c++)
+        if (!applied[c] && references_only(*conditions[c], both) && !references_only(*conditions[c], available))
+          connected = true;
+      if (best < 0 || (connected && !best_connected) ||
+          (connected == best_connected && rows_or_default(*leaves[i]) < rows_or_default(*leaves[best]))) {
+        best = (int)i;
+        best_connected = connected;
+      }
+    }
+    used[best] = true;
+    auto join = std::make_shared<PlanNode>();
+    join->kind = PlanKind::JOIN;
+    join->join_kind = JoinKind::INNER;
+    join->children = {current, leaves[best]};
+    join->columns = current->columns;
+    join->columns.insert(join->columns.end(), leaves[best]->columns.begin(), leaves[best]->columns.end());
+    std::vector<int> all = symbols_of(*join);
+    std::vector<BExprPtr> here;
+    for (size_t c = 0; c < conditions.size(); c++) {
+      if (!applied[c] && references_only(*conditions[c], all)) {
+        here.push_back(conditions[c]);
+        applied[c] = true;
+      }
+    }
+    if (!here.empty()) {
+      join->join_condition = make_and(here);
+      std::vector<BExprPtr> left_push, right_push;
+      analyze_join(*join, left_push, right_push);
+      // Conditions were already pushed once; anything single-sided stays as a residual here.
+      std::vector<BExprPtr> residual = left_push;
+      residual.insert(residual.end(), right_push.begin(), right_push.end());
+      if (join->residual) residual.push_back(join->residual);
+      join->residual = residual.empty() ? nullptr : make_and(residual);
+    } else {
+      join->join_kind = JoinKind::CROSS;
+    }
+    double l = rows_or_default(*current), r = rows_or_default(*leaves[best]);
+    join->estimated_rows = join->equi_keys.empty() ? l * r : std::max(l, r);
+    current = join;
+  }
+  return current;
+}
+
 // ---- subqueries in WHERE -> semi/anti joins ----
 
 bool has_outer_refs(const BoundExpr& e) {
@@ -603,6 +705,7 @@ PlanPtr decorrelate(PlanPtr node) {
 PlanPtr optimize(PlanPtr plan, FunctionContext& function_context) {
   plan = decorrelate(plan);
   plan = push_down(plan, {});
+  plan = reorder_joins(plan);
   std::set<int> required;
   for (const auto& c : plan->columns) required.insert(c.symbol);
   prune(plan, required);

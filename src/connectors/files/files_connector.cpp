@@ -496,7 +496,11 @@ class FilesConnector : public Connector {
         if (!explicit_columns)
           for (size_t i = 0; i < sample.names.size(); i++) resolved.columns.push_back({sample.names[i], sample.types[i], true, ""});
       } else if (explicit_columns) {
-        // Explicit columns: no inference needed; no row estimate either.
+        // Explicit columns: no inference, but a small sample still gives the row estimate
+        // the optimizer uses to order joins.
+        files::CsvSample sample = files::infer_csv_schema(range, options_for(first.format), 100);
+        sample_rows = sample.rows;
+        sample_bytes = sample.bytes;
       } else {
         files::CsvSample sample = files::infer_csv_schema(range, options_for(first.format), sample_rows_);
         sample_rows = sample.rows;
