@@ -11,6 +11,7 @@
 
 #include "cli/output_format.h"
 #include "common/error.h"
+#include "function/function.h"
 
 namespace tributary::cli {
 
@@ -21,15 +22,44 @@ engine::Engine* g_engine = nullptr;
 
 void on_sigint(int) { g_cancel.store(true); }
 
+std::vector<std::string> g_names;  // catalogs, catalog.schema and catalog.schema.table, read at start
+
 std::vector<std::string> completion_words() {
-  static const char* keywords[] = {"SELECT", "FROM", "WHERE", "GROUP BY", "ORDER BY", "HAVING", "LIMIT", "JOIN",
-                                   "LEFT JOIN", "ON", "AS", "AND", "OR", "NOT", "DISTINCT", "UNION", "WITH",
-                                   "SHOW CATALOGS", "SHOW SCHEMAS", "SHOW TABLES", "DESCRIBE", "EXPLAIN", "CAST",
-                                   "CASE", "WHEN", "THEN", "ELSE", "END", "COUNT", "SUM", "AVG", "MIN", "MAX"};
+  static const char* keywords[] = {
+      "SELECT", "FROM",    "WHERE",     "GROUP",    "BY",     "ORDER",     "HAVING",   "LIMIT",   "OFFSET",
+      "JOIN",   "LEFT",    "RIGHT",     "FULL",     "INNER",  "CROSS",     "OUTER",    "ON",      "USING",
+      "AS",     "AND",     "OR",        "NOT",      "IN",     "EXISTS",    "BETWEEN",  "LIKE",    "IS",
+      "NULL",   "DISTINCT", "UNION",    "INTERSECT", "EXCEPT", "ALL",      "WITH",     "VALUES",  "SHOW",
+      "CATALOGS", "SCHEMAS", "TABLES",  "COLUMNS",  "FUNCTIONS", "DESCRIBE", "EXPLAIN", "ANALYZE", "USE",
+      "CAST",   "TRY_CAST", "CASE",     "WHEN",     "THEN",   "ELSE",      "END",      "ASC",     "DESC",
+      "NULLS",  "FIRST",   "LAST",      "OVER",     "PARTITION", "ROWS",   "CREATE",   "VIEW",    "DROP"};
   std::vector<std::string> words(std::begin(keywords), std::end(keywords));
-  if (g_engine)
-    for (const auto& c : g_engine->catalog_names()) words.push_back(c);
+  words.insert(words.end(), g_names.begin(), g_names.end());
+  for (const auto& f : global_registry().scalar_names())
+    if (!f.empty() && f[0] != '$') words.push_back(f);
+  for (const auto& f : global_registry().aggregate_names()) words.push_back(f);
   return words;
+}
+
+void load_names(engine::Engine& engine) {
+  for (const auto& catalog : engine.catalog_names()) {
+    g_names.push_back(catalog);
+    planner::Session session;
+    try {
+      auto schemas = engine.execute("SHOW SCHEMAS FROM \"" + catalog + "\"", session);
+      for (const auto& chunk : schemas.chunks)
+        for (size_t i = 0; i < chunk.size; i++) {
+          std::string schema = chunk.columns[0].get_value(i).s;
+          if (schema == "information_schema") continue;
+          g_names.push_back(catalog + "." + schema);
+          auto tables = engine.execute("SHOW TABLES FROM \"" + catalog + "\".\"" + schema + "\"", session);
+          for (const auto& t : tables.chunks)
+            for (size_t k = 0; k < t.size; k++) g_names.push_back(catalog + "." + schema + "." + t.columns[0].get_value(k).s);
+        }
+    } catch (const Error&) {
+      // A source that is down just gets no completions.
+    }
+  }
 }
 
 char* completion_generator(const char* text, int state) {
@@ -62,6 +92,8 @@ int run_shell(engine::Engine& engine, planner::Session& session) {
   std::string history = std::string(std::getenv("HOME") ? std::getenv("HOME") : ".") + "/.tributary_history";
   read_history(history.c_str());
   rl_attempted_completion_function = completion;
+  rl_completer_word_break_characters = (char*)" \t\n(),;";
+  load_names(engine);
   std::signal(SIGINT, on_sigint);
   std::string buffer;
   while (true) {
@@ -83,6 +115,7 @@ int run_shell(engine::Engine& engine, planner::Session& session) {
     write_history(history.c_str());
     buffer.clear();
     g_cancel = false;
+    std::signal(SIGINT, on_sigint);  // readline may have replaced the handler
     auto started = std::chrono::steady_clock::now();
     auto future = std::async(std::launch::async, [&] { return engine.execute(trimmed, session, &g_cancel); });
     bool progress_shown = false;

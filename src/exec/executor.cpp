@@ -158,7 +158,10 @@ class PipelineRunner {
       Chunk output;
       OperatorResult result = op->execute(context_, chunk, output, states[index].get());
       if (output.size > 0) push(pipeline, output, index + 1, states, sink_state);
-      if (result == OperatorResult::HAVE_MORE_OUTPUT) continue;
+      if (result == OperatorResult::HAVE_MORE_OUTPUT) {
+        context_.check_cancelled();  // one input chunk can fan out into much work (joins)
+        continue;
+      }
       if (result == OperatorResult::FINISHED) finished_.store(true);
       return;
     }
