@@ -194,9 +194,37 @@ struct Binder::Impl {
            "Cannot apply operator: " + left->type.to_string() + " " + op + " " + right->type.to_string(), loc);
     }
     if (common.id == TypeId::UNKNOWN) common = Type::boolean();
+    // Compare a column with a constant in the column's own type when the constant converts
+    // losslessly (tinyint_col = 1, price > 100): no CAST wraps the column, so the predicate
+    // can be pushed into the source and no per-row cast runs.
+    if (unwrap_cast(left, right, common) || unwrap_cast(right, left, common))
+      return call_function(names.at(op), {left, right}, loc, op);
     left = coerce(left, common, loc);
     right = coerce(right, common, loc);
     return call_function(names.at(op), {left, right}, loc, op);
+  }
+
+  bool unwrap_cast(const BExprPtr& column_side, BExprPtr& constant_side, const Type& common) {
+    if (!constant_side->is_constant() || constant_side->value.is_null || column_side->is_constant()) return false;
+    const Type& type = column_side->type;
+    if (type == common || type.id == TypeId::UNKNOWN) return false;
+    if (type.id == TypeId::VARCHAR && constant_side->type.id == TypeId::VARCHAR) {
+      Value v = constant_side->value;
+      v.type = type;
+      constant_side = make_constant(v);
+      return true;
+    }
+    if (!type.is_numeric() || !constant_side->type.is_numeric()) return false;
+    try {
+      Value narrowed = cast_value(constant_side->value, type);
+      Value back = cast_value(narrowed, common);
+      Value original = cast_value(constant_side->value, common);
+      if (back.is_null || back.compare(original) != 0) return false;
+      constant_side = make_constant(narrowed);
+      return true;
+    } catch (const Error&) {
+      return false;
+    }
   }
 
   BExprPtr boolean_operand(const BExprPtr& e, Location loc, const std::string& context) {

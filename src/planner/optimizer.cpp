@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/error.h"
 #include "planner/expression_evaluator.h"
 
 namespace tributary::planner {
@@ -128,6 +129,42 @@ bool conjunct_domain(const BExprPtr& e, const PlanNode& scan, int* column, Domai
     domain->null_allowed = false;
     domain->all = false;
     *column = col;
+    return true;
+  }
+  if (e->kind == BoundKind::CALL && e->name == "$ne" && e->args.size() == 2) {
+    const BExprPtr& a = e->args[0]->kind == BoundKind::COLUMN ? e->args[0] : e->args[1];
+    const BExprPtr& b = e->args[0]->kind == BoundKind::COLUMN ? e->args[1] : e->args[0];
+    if (a->kind != BoundKind::COLUMN || !b->is_constant() || b->value.is_null) return false;
+    int position = column_position(scan, a->symbol);
+    if (position < 0 || scan.columns[position].type != b->type) return false;
+    Range below, above;
+    below.high = b->value;
+    below.high_unbounded = false;
+    below.high_inclusive = false;
+    above.low = b->value;
+    above.low_unbounded = false;
+    above.low_inclusive = false;
+    domain->ranges = {below, above};
+    domain->null_allowed = false;
+    domain->all = false;
+    *column = scan.scan_columns[position];
+    return true;
+  }
+  if (e->kind == BoundKind::OR) {
+    int left_column, right_column;
+    Domain left, right;
+    if (!conjunct_domain(e->args[0], scan, &left_column, &left) ||
+        !conjunct_domain(e->args[1], scan, &right_column, &right) || left_column != right_column)
+      return false;
+    if (left.all || right.all) {
+      *domain = Domain::all_values(left.null_allowed || right.null_allowed);
+    } else {
+      domain->all = false;
+      domain->ranges = left.ranges;
+      domain->ranges.insert(domain->ranges.end(), right.ranges.begin(), right.ranges.end());
+      domain->null_allowed = left.null_allowed || right.null_allowed;
+    }
+    *column = left_column;
     return true;
   }
   if (e->kind == BoundKind::IS_NULL && e->args[0]->kind == BoundKind::COLUMN) {
@@ -434,16 +471,35 @@ void prune(PlanPtr& node, const std::set<int>& required) {
 
 // ---- limits, join order, scans ----
 
+// Top-N straight over a scan (through projections): offer the order and limit to the source.
+void push_top_n(PlanNode& sort) {
+  PlanPtr below = sort.children[0];
+  while (below->kind == PlanKind::PROJECT) below = below->children[0];
+  if (below->kind != PlanKind::SCAN) return;
+  std::vector<SortItem> order;
+  for (const auto& k : sort.sort_keys) {
+    int position = column_position(*below, k.expr->symbol);
+    if (position < 0) return;
+    order.push_back({below->scan_columns[position], k.ascending, k.nulls_first});
+  }
+  below->request.order = order;
+  below->request.limit = sort.limit;
+}
+
 PlanPtr rewrite_limits(PlanPtr node) {
   for (auto& child : node->children) child = rewrite_limits(child);
   if (node->kind == PlanKind::LIMIT && node->limit >= 0) {
     PlanPtr child = node->children[0];
     int64_t needed = node->limit + node->offset;
-    if (child->kind == PlanKind::SORT && (child->limit < 0 || child->limit > needed)) child->limit = needed;
+    if (child->kind == PlanKind::SORT && (child->limit < 0 || child->limit > needed)) {
+      child->limit = needed;
+      push_top_n(*child);
+    }
     PlanPtr below = child;
     while (below->kind == PlanKind::PROJECT) below = below->children[0];
-    if (below->kind == PlanKind::SCAN) below->request.limit = needed;
+    if (below->kind == PlanKind::SCAN && below->request.order.empty()) below->request.limit = needed;
   }
+  if (node->kind == PlanKind::SORT && node->limit >= 0) push_top_n(*node);
   return node;
 }
 
@@ -465,20 +521,18 @@ void choose_build_sides(PlanPtr& node) {
 
 void finalize_scans(PlanPtr& node, FunctionContext& function_context) {
   for (auto& child : node->children) finalize_scans(child, function_context);
-  for (size_t i = 0; i < node->children.size(); i++) {
-    PlanPtr& child = node->children[i];
-    PlanPtr scan = child;
-    bool filtered = false;
-    if (child->kind == PlanKind::FILTER && child->children[0]->kind == PlanKind::SCAN) {
-      scan = child->children[0];
-      filtered = true;
-    }
-    if (scan->kind != PlanKind::SCAN) continue;
-    (void)filtered;
-  }
   if (node->kind != PlanKind::SCAN) return;
   node->request.columns = node->scan_columns;
+  bool was_enforced = node->pushdown.constraint_enforced;
   node->pushdown = node->connector->apply_pushdown(node->table, node->request);
+  if (was_enforced && !node->pushdown.constraint_enforced) {
+    // Filters were already dropped on the connector's word: ask again without limit/order.
+    node->request.limit.reset();
+    node->request.order.clear();
+    node->pushdown = node->connector->apply_pushdown(node->table, node->request);
+    if (!node->pushdown.constraint_enforced)
+      throw_error(ErrorCode::INTERNAL_ERROR, "connector '" + node->catalog + "' changed its pushdown answer");
+  }
 }
 
 // Drops filter conjuncts the connector enforces exactly (the domains it accepted).
@@ -709,10 +763,13 @@ PlanPtr optimize(PlanPtr plan, FunctionContext& function_context) {
   std::set<int> required;
   for (const auto& c : plan->columns) required.insert(c.symbol);
   prune(plan, required);
-  plan = rewrite_limits(plan);
   choose_build_sides(plan);
   finalize_scans(plan, function_context);
   plan = drop_enforced_filters(plan);
+  // Limits and top-N reach a scan only when nothing filters between them (filters the
+  // source enforces are gone by now), then the connectors are asked again.
+  plan = rewrite_limits(plan);
+  finalize_scans(plan, function_context);
   return plan;
 }
 

@@ -53,7 +53,9 @@ static void render(const PlanNode& node, bool analyze, int depth, std::string& o
         if (node.request.constraint.none) constraint = "NONE";
         for (const auto& [column, domain] : node.request.constraint.columns) {
           if (!constraint.empty()) constraint += " AND ";
-          constraint += domain.to_string(node.table.columns[column].name);
+          std::string text = domain.to_string(node.table.columns[column].name);
+          if (text.find(" OR ") != std::string::npos && node.request.constraint.columns.size() > 1) text = "(" + text + ")";
+          constraint += text;
         }
         details.push_back(std::string("constraint: ") + constraint +
                           (node.pushdown.constraint_enforced ? " (enforced by source)" : " (source may use; rechecked)"));

@@ -297,7 +297,8 @@ class FilesConnector : public Connector {
     if (!file_split) throw_error(ErrorCode::INTERNAL_ERROR, "files connector was given a foreign split");
     files::TextRange range{file_split->file.path, file_split->file.compression, file_split->start, file_split->end};
     std::optional<int64_t> limit;
-    if (request.constraint.is_all()) limit = request.limit;
+    // A limit alone may stop reading early; with a requested order (top-N) every row is needed.
+    if (request.constraint.is_all() && request.order.empty()) limit = request.limit;
     try {
       if (file_split->file.format == FileFormat::JSON) {
         files::JsonScan scan;
