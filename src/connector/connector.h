@@ -26,6 +26,16 @@
 
 namespace tributary {
 
+// Connector-private state of a table that absorbed pushed-down work (an aggregation,
+// a join): the connector creates it in apply_aggregation/apply_join and reads it back
+// in plan_splits/open. Immutable once created.
+class ConnectorTableHandle {
+ public:
+  virtual ~ConnectorTableHandle() = default;
+  // For EXPLAIN, e.g. the generated source SQL.
+  virtual std::string describe() const = 0;
+};
+
 struct ColumnMetadata {
   std::string name;
   Type type;
@@ -39,6 +49,9 @@ struct TableMetadata {
   std::vector<ColumnMetadata> columns;
   std::optional<double> row_count;  // estimate, if the source knows it
   std::string location;             // free-form (path, URL), shown in EXPLAIN
+  // Set when this "table" is the result of pushed-down work (see apply_aggregation);
+  // null for plain tables.
+  std::shared_ptr<const ConnectorTableHandle> handle;
   // Returns the index of a column by case-insensitive name, or -1.
   int column_index(const std::string& column) const;
 };
@@ -117,6 +130,27 @@ struct PushdownResult {
   std::vector<std::string> details;  // for EXPLAIN, e.g. the generated source SQL
 };
 
+// An aggregation offered to a source (GROUP BY columns with count/sum/min/max/avg).
+struct AggregateItem {
+  std::string function;    // "count", "sum", "min", "max", "avg"
+  int column = -1;         // table column index; -1 for count(*)
+  bool distinct = false;
+  Type result_type;        // the type tributary expects back (Trino's result type)
+};
+
+struct AggregationRequest {
+  std::vector<int> group_columns;  // table column indexes
+  std::vector<AggregateItem> aggregates;
+};
+
+enum class PushedJoinKind { INNER, LEFT, RIGHT, FULL };
+
+// A join of two tables of the same catalog offered to the source.
+struct JoinRequest {
+  PushedJoinKind kind = PushedJoinKind::INNER;
+  std::vector<std::pair<int, int>> equi_columns;  // (left column index, right column index)
+};
+
 class Split {
  public:
   virtual ~Split() = default;
@@ -157,6 +191,21 @@ class Connector {
     (void)table;
     (void)request;
     return {};
+  }
+  // Aggregation pushdown: if the source can compute `aggregation` over the rows of
+  // `table` that satisfy `request.constraint` with Trino's exact semantics, return a table
+  // (with a handle) whose columns are the group columns then one per aggregate, typed as
+  // requested; the engine then scans it with an empty constraint. nullopt: not pushed.
+  virtual std::optional<TableMetadata> apply_aggregation(const TableMetadata& table, const ScanRequest& request,
+                                                         const AggregationRequest& aggregation) {
+    return std::nullopt;
+  }
+  // Join pushdown for two tables of this connector: the returned table's columns are
+  // left.request.columns' columns then right.request.columns' columns. nullopt: not pushed.
+  virtual std::optional<TableMetadata> apply_join(const TableMetadata& left, const ScanRequest& left_request,
+                                                  const TableMetadata& right, const ScanRequest& right_request,
+                                                  const JoinRequest& join) {
+    return std::nullopt;
   }
   virtual std::vector<std::shared_ptr<Split>> plan_splits(const TableMetadata& table, const ScanRequest& request,
                                                           int max_parallelism) = 0;

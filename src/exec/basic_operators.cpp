@@ -38,9 +38,34 @@ struct ScanState : SourceState {
   uint64_t reported_bytes = 0;
 };
 
-ScanOperator::ScanOperator(planner::PlanNode* node, ExecContext& context) : PhysicalOperator(node) {
+ScanOperator::ScanOperator(planner::PlanNode* node, ExecContext& context)
+    : PhysicalOperator(node), request_(node->request) {}
+
+void ScanOperator::prepare(ExecContext& context) {
+  if (prepared_) return;
+  prepared_ = true;
+  bool narrowed = false;
+  for (const auto& filter : node->dynamic_filters) {
+    std::lock_guard<std::mutex> lock(filter->mutex);
+    if (!filter->ready || !filter->usable) continue;
+    Domain domain;
+    auto existing = request_.constraint.columns.find(filter->scan_column);
+    for (const auto& value : filter->values)
+      if (existing == request_.constraint.columns.end() || existing->second.contains(value))
+        domain.ranges.push_back(Range::equal(value));
+    request_.constraint.columns[filter->scan_column] = domain;
+    if (domain.ranges.empty()) request_.constraint.none = true;
+    node->pushdown.details.push_back("dynamic filter on " + node->table.columns[filter->scan_column].name + ": " +
+                                     std::to_string(filter->values.size()) + " values");
+    narrowed = true;
+  }
   try {
-    splits_ = node->connector->plan_splits(node->table, node->request, context.threads);
+    if (narrowed) {
+      auto pushdown = node->connector->apply_pushdown(node->table, request_);
+      for (const auto& d : pushdown.details) node->pushdown.details.push_back("with dynamic filter: " + d);
+    }
+    if (request_.constraint.none) return;  // no row can match: nothing to read
+    splits_ = node->connector->plan_splits(node->table, request_, context.threads);
   } catch (const Error& error) {
     if (error.code() == ErrorCode::SOURCE_ERROR) throw;
     throw_error(error.code(), "catalog '" + node->catalog + "': " + error.message());
@@ -63,7 +88,7 @@ bool ScanOperator::get_data(ExecContext& context, Chunk& out, SourceState* raw_s
         return false;
       }
       state->split = index;
-      state->source = node->connector->open(node->table, *splits_[index], node->request);
+      state->source = node->connector->open(node->table, *splits_[index], request_);
       state->reported_bytes = 0;
       node->stats->splits.fetch_add(1);
     }

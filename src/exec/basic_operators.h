@@ -12,6 +12,8 @@ class ScanOperator : public PhysicalOperator {
  public:
   ScanOperator(planner::PlanNode* node, ExecContext& context);
   bool is_source() const override { return true; }
+  // Applies published dynamic filters, then plans splits.
+  void prepare(ExecContext& context) override;
   std::unique_ptr<SourceState> make_source_state(ExecContext& context) override;
   bool get_data(ExecContext& context, Chunk& out, SourceState* state) override;
   int source_parallelism() const override { return (int)splits_.size(); }
@@ -19,6 +21,8 @@ class ScanOperator : public PhysicalOperator {
  private:
   std::vector<std::shared_ptr<Split>> splits_;
   std::atomic<size_t> next_split_{0};
+  ScanRequest request_;  // the plan's request plus dynamic filters
+  bool prepared_ = false;
 };
 
 class FilterOperator : public PhysicalOperator {

@@ -85,6 +85,7 @@ class PipelineRunner {
   void run(Pipeline* pipeline) {
     for (Pipeline* dependency : pipeline->dependencies) run(dependency);
     context_.check_cancelled();
+    pipeline->source->prepare(context_);
     int threads = std::max(1, std::min(context_.threads, pipeline->source->source_parallelism()));
     if (pipeline->source->source_is_ordered()) threads = 1;
     for (auto* op : pipeline->operators)

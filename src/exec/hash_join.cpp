@@ -1,5 +1,7 @@
 #include "exec/hash_join.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 #include "exec/row_keys.h"
@@ -75,6 +77,7 @@ void HashJoinOperator::finalize(ExecContext& context, int child) {
   heads_.assign(buckets, 0);
   next_.assign(n, 0);
   mask_ = buckets - 1;
+  publish_dynamic_filters();
   for (size_t i = 0; i < n; i++) {
     bool has_null = false;
     for (const auto& k : build_key_values_) has_null |= k.is_null(i);
@@ -87,6 +90,39 @@ void HashJoinOperator::finalize(ExecContext& context, int child) {
     heads_[b] = (uint32_t)i + 1;
   }
   add_time(now_nanos() - start);
+}
+
+void HashJoinOperator::publish_dynamic_filters() {
+  for (const auto& filter : node->dynamic_filters) {
+    const Vector& keys = build_key_values_[filter->key_index];
+    std::vector<Value> values;
+    bool usable = true;
+    for (size_t i = 0; i < build_.size && usable; i++) {
+      if (keys.is_null(i)) continue;
+      Value v = keys.get_value(i);
+      if (filter->through_varchar_cast) {
+        // CAST(int_column AS varchar) = key: only canonical integer text can match.
+        char* end = nullptr;
+        errno = 0;
+        long long parsed = std::strtoll(v.s.c_str(), &end, 10);
+        if (v.s.empty() || *end || errno || std::to_string(parsed) != v.s) continue;
+        if (parsed < integer_min(filter->column_type.id) || parsed > integer_max(filter->column_type.id)) continue;
+        v = Value::integer(parsed, filter->column_type);
+      } else {
+        v.type = filter->column_type;
+      }
+      values.push_back(std::move(v));
+      if (values.size() > filter->max_values * 4) usable = false;
+    }
+    std::sort(values.begin(), values.end(), [](const Value& a, const Value& b) { return a.compare(b) < 0; });
+    values.erase(std::unique(values.begin(), values.end(), [](const Value& a, const Value& b) { return a.compare(b) == 0; }),
+                 values.end());
+    if (values.size() > filter->max_values) usable = false;
+    std::lock_guard<std::mutex> lock(filter->mutex);
+    filter->ready = true;
+    filter->usable = usable;
+    if (usable) filter->values = std::move(values);
+  }
 }
 
 std::unique_ptr<OperatorState> HashJoinOperator::make_operator_state(ExecContext& context) {

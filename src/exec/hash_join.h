@@ -28,11 +28,14 @@ class HashJoinOperator : public PhysicalOperator {
   std::unique_ptr<OperatorState> make_operator_state(ExecContext& context) override;
   OperatorResult execute(ExecContext& context, Chunk& input, Chunk& output, OperatorState* state) override;
 
-  bool has_final_output() const override { return node->join_kind == planner::JoinKind::FULL; }
+  bool has_final_output() const override {
+    return node->join_kind == planner::JoinKind::FULL || node->join_kind == planner::JoinKind::RIGHT;
+  }
   std::unique_ptr<SourceState> make_final_output_state(ExecContext& context) override;
   bool get_final_output(ExecContext& context, Chunk& out, SourceState* state) override;
 
  private:
+  void publish_dynamic_filters();
   void emit_pairs(ExecContext& context, const Chunk& probe, const std::vector<uint32_t>& probe_rows,
                   const std::vector<uint32_t>& build_rows, Chunk& output);
 

@@ -38,6 +38,9 @@ class PhysicalOperator {
 
   // Source role
   virtual bool is_source() const { return false; }
+  // Called once, single-threaded, when the source's pipeline starts (its dependencies,
+  // e.g. hash-join builds that publish dynamic filters, have finished).
+  virtual void prepare(ExecContext& context) {}
   virtual std::unique_ptr<SourceState> make_source_state(ExecContext& context) { return nullptr; }
   // Thread-safe. Fills `out`; returns false when the source is exhausted.
   virtual bool get_data(ExecContext& context, Chunk& out, SourceState* state) { return false; }

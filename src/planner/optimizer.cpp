@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "planner/expression_evaluator.h"
+#include "planner/source_pushdown.h"
 
 namespace tributary::planner {
 
@@ -507,13 +508,24 @@ void choose_build_sides(PlanPtr& node) {
   for (auto& child : node->children) choose_build_sides(child);
   if (node->kind != PlanKind::JOIN) return;
   double l = node->children[0]->estimated_rows, r = node->children[1]->estimated_rows;
+  // The right child is the build side: put the smaller input there. Outer joins swap too
+  // (LEFT <-> RIGHT): the hash join emits unmatched build rows after the probe.
+  bool known = l >= 0 && r >= 0;
   bool swap = false;
-  if (node->join_kind == JoinKind::INNER && l >= 0 && r >= 0 && l < r) swap = true;
-  if (node->join_kind == JoinKind::RIGHT) swap = true;  // build the preserved side's opposite: RIGHT -> LEFT
+  switch (node->join_kind) {
+    case JoinKind::INNER:
+    case JoinKind::LEFT:
+    case JoinKind::RIGHT:
+    case JoinKind::FULL: swap = known && l < r; break;
+    default: break;
+  }
   if (!swap) return;
   std::swap(node->children[0], node->children[1]);
   for (auto& [a, b] : node->equi_keys) std::swap(a, b);
-  if (node->join_kind == JoinKind::RIGHT) node->join_kind = JoinKind::LEFT;
+  if (node->join_kind == JoinKind::RIGHT)
+    node->join_kind = JoinKind::LEFT;
+  else if (node->join_kind == JoinKind::LEFT)
+    node->join_kind = JoinKind::RIGHT;
   std::vector<PlanColumn> columns = node->children[0]->columns;
   columns.insert(columns.end(), node->children[1]->columns.begin(), node->children[1]->columns.end());
   node->columns = columns;
@@ -768,8 +780,11 @@ PlanPtr optimize(PlanPtr plan, FunctionContext& function_context) {
   plan = drop_enforced_filters(plan);
   // Limits and top-N reach a scan only when nothing filters between them (filters the
   // source enforces are gone by now), then the connectors are asked again.
+  plan = push_joins_into_sources(plan);
+  plan = push_aggregations_into_sources(plan);
   plan = rewrite_limits(plan);
   finalize_scans(plan, function_context);
+  plan_dynamic_filters(plan);
   return plan;
 }
 

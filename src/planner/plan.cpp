@@ -63,6 +63,9 @@ static void render(const PlanNode& node, bool analyze, int depth, std::string& o
       if (node.request.limit) details.push_back("limit: " + std::to_string(*node.request.limit) +
                                                 (node.pushdown.limit_enforced ? " (enforced by source)" : " (hint)"));
       for (const auto& d : node.pushdown.details) details.push_back("source: " + d);
+      if (!analyze)
+        for (const auto& f : node.dynamic_filters)
+          details.push_back("dynamic filter on " + node.table.columns[f->scan_column].name + " from a join build side");
       break;
     }
     case PlanKind::FILTER:

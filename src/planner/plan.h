@@ -3,6 +3,7 @@
 // output layout: chunk column i carries columns[i].symbol.
 #pragma once
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,23 @@ struct WindowCall {
 
 struct OperatorStats;
 
+// A runtime filter from a hash join's build side to a scan on its probe side: once the
+// build side is complete, its distinct key values (if few) narrow the scan's constraint
+// so the source returns only rows that can match (DynamoDB BatchGetItem, SQL IN lists).
+struct DynamicFilter {
+  int id = 0;
+  size_t key_index = 0;        // which equi key of the join
+  int scan_column = -1;        // table column index in the target scan
+  Type column_type;            // the scan column's type
+  bool through_varchar_cast = false;  // probe key is CAST(column AS varchar): values are parsed back
+  size_t max_values = 10000;
+  // Published once by the join (guarded by mutex).
+  std::mutex mutex;
+  bool ready = false;
+  bool usable = false;         // false: too many values (no filtering)
+  std::vector<Value> values;   // distinct non-null build keys, in the scan column's type
+};
+
 struct PlanNode {
   PlanKind kind;
   std::vector<std::shared_ptr<PlanNode>> children;
@@ -97,6 +115,9 @@ struct PlanNode {
   std::vector<BExprPtr> partition_keys;
   std::vector<SortKey> window_order;
   std::vector<WindowCall> window_calls;
+
+  // Dynamic filters this JOIN publishes / this SCAN consumes.
+  std::vector<std::shared_ptr<DynamicFilter>> dynamic_filters;
 
   // filled during execution (EXPLAIN ANALYZE)
   std::shared_ptr<OperatorStats> stats;
