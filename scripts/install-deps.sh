@@ -16,11 +16,12 @@ APT_PACKAGES=(
   libzstd-dev zlib1g-dev libedit-dev libsimdjson-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3
+  # MySQL/MariaDB and PostgreSQL connectors: client libraries, and the real servers the
+  # tests start (scripts/services.sh); mysql_fdw is the benchmark's federation peer.
+  libmariadb-dev mariadb-server mariadb-client
+  libpq-dev postgresql-15 postgresql-client-15 postgresql-15-mysql-fdw
 )
-# Placeholders for later issues (real services for connector tests); not installed yet:
-#   APT_PACKAGES+=(mariadb-server mariadb-client libmariadb-dev)   # MySQL connector
-#   APT_PACKAGES+=(redis-server)                                    # Redis connector
-#   PostgreSQL 15 is expected on the machine already (initdb, pg_ctl).
+# Later issues: APT_PACKAGES+=(redis-server)
 
 # Node.js may come from elsewhere (e.g. NodeSource, which bundles npm): only ask Debian
 # for it when `node` or `npm` is missing.

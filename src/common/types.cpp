@@ -187,7 +187,6 @@ bool common_super_type(const Type& a, const Type& b, Type* out) {
   if (a.is_temporal() && b.is_temporal()) {
     *out = Type::timestamp(std::max(a.id == TypeId::TIMESTAMP ? a.precision : 0,
                                     b.id == TypeId::TIMESTAMP ? b.precision : 0));
-    if (out->precision == 0) out->precision = 3;
     return true;
   }
   return false;

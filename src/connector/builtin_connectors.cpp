@@ -1,6 +1,8 @@
 #include "connector/builtin_connectors.h"
 
 #include "connectors/files/files_connector.h"
+#include "connectors/mysql/mysql_connector.h"
+#include "connectors/postgres/postgres_connector.h"
 #include "connectors/sqlite/sqlite_connector.h"
 
 namespace tributary {
@@ -8,6 +10,8 @@ namespace tributary {
 void register_builtin_connectors() {
   register_files_connector();
   register_sqlite_connector();
+  register_mysql_connector();
+  register_postgres_connector();
 }
 
 }  // namespace tributary

@@ -93,6 +93,11 @@ void HashAggregateOperator::sink(ExecContext& context, Chunk& input, SinkState* 
     for (size_t i = 0; i < n; i++) state->states[i] = table.state(state->groups[i]) + a.offset;
     a.kernel.update(state->states.data(), args, n);
   }
+  if (aggregate_state_bytes_added > 0) {
+    int64_t bytes = aggregate_state_bytes_added;
+    aggregate_state_bytes_added = 0;
+    context.memory.reserve(bytes);
+  }
   add_time(now_nanos() - start);
 }
 

@@ -147,6 +147,8 @@ AggregateKernel make_distinct_kernel(const BoundAggregate& inner) {
   AggregateKernel k;
   static_assert(alignof(TupleSet) <= 16);
   k.state_size = sizeof(TupleSet);
+  // Approximate heap cost of one set entry beyond its bytes (node, hash, string header).
+  static constexpr size_t kSetEntryOverhead = 64;
   k.init = [](void* state) { new (state) TupleSet(); };
   k.destroy = [](void* state) { static_cast<TupleSet*>(state)->~TupleSet(); };
   k.update = [shared](void** states, const std::vector<Vector>& args, size_t count) {
@@ -159,7 +161,8 @@ AggregateKernel make_distinct_kernel(const BoundAggregate& inner) {
         if (nulls && nulls[i]) continue;
         buffer.clear();
         append_value(buffer, arg, i, true);
-        static_cast<TupleSet*>(states[i])->insert(buffer);
+        if (static_cast<TupleSet*>(states[i])->insert(buffer).second)
+          aggregate_state_bytes_added += (int64_t)(buffer.size() + kSetEntryOverhead);
       }
       return;
     }
@@ -170,7 +173,8 @@ AggregateKernel make_distinct_kernel(const BoundAggregate& inner) {
         buffer.push_back(static_cast<char>(null));
         if (!null) append_value(buffer, args[j], i, j + 1 == arg_count);
       }
-      static_cast<TupleSet*>(states[i])->insert(buffer);
+      if (static_cast<TupleSet*>(states[i])->insert(buffer).second)
+        aggregate_state_bytes_added += (int64_t)(buffer.size() + kSetEntryOverhead);
     }
   };
   k.combine = [](void* src, void* dst) { static_cast<TupleSet*>(dst)->merge(*static_cast<TupleSet*>(src)); };

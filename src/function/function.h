@@ -61,6 +61,11 @@ using ScalarBinder =
 
 // ---- aggregates ----
 
+// Bytes that aggregate states allocated on the heap (DISTINCT sets, strings) on this
+// thread since the caller last reset it; the aggregation operator charges them to the
+// query's memory tracker after each update.
+inline thread_local int64_t aggregate_state_bytes_added = 0;
+
 // States are raw memory of state_size bytes (aligned to 16), constructed with init
 // and destroyed with destroy (if set). update receives one state pointer per row
 // (rows of one group share a pointer); args are already of arg_types.

@@ -444,7 +444,7 @@ TEST(CommonTypes, CommonSuperTypeRules) {
 // A DATE widened to TIMESTAMP(0) needs no fractional digits, so the common super type of
 // date and timestamp(0) is timestamp(0) in Trino. common_super_type() turns a computed
 // precision of 0 into 3 and answers timestamp(3).
-TEST(CommonTypes, DISABLED_DateAndTimestamp0SuperTypeKeepsPrecision0) {
+TEST(CommonTypes, DateAndTimestamp0SuperTypeKeepsPrecision0) {
   EXPECT_EQ(super(Type::date(), Type::timestamp(0)), Type::timestamp(0));
 }
 

@@ -260,7 +260,7 @@ TEST_F(MemoryLimitTest, JoinBuildSideExceedsLimit) {
 // count(DISTINCT x) keeps its distinct set inside the aggregate state
 // (function/distinct_aggregate.cpp), which is not accounted to the query's
 // MemoryTracker: 200k distinct strings (several MB) pass a 1 MB limit.
-TEST_F(MemoryLimitTest, DISABLED_CountDistinctExceedsLimit) {
+TEST_F(MemoryLimitTest, CountDistinctExceedsLimit) {
   EXPECT_EQ(failure("SELECT count(DISTINCT s) FROM files.s1.strings"),
             "LIMIT_EXCEEDED Query exceeded per-query memory limit of 1MB");
 }
