@@ -1,6 +1,7 @@
 #include "cli/sqllogictest.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -65,7 +66,19 @@ void run_file(FileRun& run, bool verbose) {
   fs::create_directories(tmp);
   auto expand = [&](std::string s) {
     s = replace_all(s, "${TEST_DIR}", test_dir);
-    return replace_all(s, "${TMP}", tmp.string());
+    s = replace_all(s, "${TMP}", tmp.string());
+    // ${NAME}: an environment variable (service ports and credentials from scripts/services.sh).
+    size_t pos = 0;
+    while ((pos = s.find("${", pos)) != std::string::npos) {
+      size_t end = s.find('}', pos);
+      if (end == std::string::npos) break;
+      std::string name = s.substr(pos + 2, end - pos - 2);
+      const char* value = std::getenv(name.c_str());
+      if (!value) throw_error(ErrorCode::INVALID_ARGUMENT, "environment variable " + name + " is not set");
+      s.replace(pos, end - pos + 1, value);
+      pos += std::strlen(value);
+    }
+    return s;
   };
   engine::EngineOptions options;
   options.threads = 2;

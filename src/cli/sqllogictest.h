@@ -6,7 +6,8 @@
 //   catalog <name> <connector> key=value ...        registers a catalog
 //   use <catalog>.<schema>                          sets the session defaults
 //   exec <shell command>                            runs a setup command (sh -c)
-// ${TEST_DIR} expands to the test file's directory, ${TMP} to a fresh temp dir.
+// ${TEST_DIR} expands to the test file's directory, ${TMP} to a fresh temp dir, and
+// ${NAME} to the environment variable NAME (an unset one fails the file).
 #pragma once
 #include <string>
 #include <vector>
