@@ -10,6 +10,7 @@
 #include "cli/sqllogictest.h"
 #include "common/error.h"
 #include "engine/engine.h"
+#include "sql/parser.h"
 
 using namespace tributary;
 
@@ -83,25 +84,8 @@ int main(int argc, char** argv) {
       return 2;
     }
     // A file may hold several statements; each runs in order.
-    std::vector<std::string> statements;
-    {
-      std::string current;
-      bool in_string = false;
-      for (char c : sql) {
-        if (c == '\'') in_string = !in_string;
-        if (c == ';' && !in_string) {
-          statements.push_back(current);
-          current.clear();
-        } else {
-          current += c;
-        }
-      }
-      statements.push_back(current);
-    }
-    for (const auto& statement : statements) {
-      bool blank = statement.find_first_not_of(" \t\r\n") == std::string::npos;
-      if (blank) continue;
-      auto result = engine.execute(statement, session);
+    for (const auto& statement : sql::split_statements(sql)) {
+      auto result = engine.execute(statement.text, session);
       if (result.is_query) cli::write_result(result, format, std::cout);
     }
     return 0;

@@ -534,56 +534,86 @@ ExprPtr parse_expression(const std::string& sql) {
   return parser.standalone_expression();
 }
 
-std::vector<StatementPtr> parse_script(const std::string& sql) {
-  // Split on ';' outside quotes and comments, keeping line numbers by padding with newlines.
-  std::vector<StatementPtr> out;
-  std::string current;
-  int line_offset = 0;
-  size_t i = 0;
-  auto flush = [&]() {
-    bool blank = true;
-    for (char c : current)
-      if (!std::isspace((unsigned char)c)) blank = false;
-    if (!blank) out.push_back(parse_statement(std::string(line_offset, '\n') + current));
-  };
-  int start_line = 0;
-  while (i < sql.size()) {
-    char c = sql[i];
-    if (c == '\'' || c == '"') {
-      char q = c;
-      current += c;
-      i++;
-      while (i < sql.size()) {
-        current += sql[i];
-        if (sql[i] == '\n') start_line++;
-        if (sql[i] == q) {
-          if (i + 1 < sql.size() && sql[i + 1] == q) {
-            current += sql[++i];
-          } else {
-            i++;
-            break;
-          }
-        }
-        i++;
+std::vector<StatementText> split_statements(const std::string& sql) {
+  std::vector<StatementText> out;
+  size_t i = 0, n = sql.size();
+  int line = 1, column = 1;
+  size_t start = 0;
+  int start_line = 1, start_column = 1;
+  bool has_content = false;  // anything besides whitespace and comments
+  auto advance = [&](size_t count) {
+    for (size_t k = 0; k < count && i < n; k++, i++) {
+      if (sql[i] == '\n') {
+        line++;
+        column = 1;
+      } else {
+        column++;
       }
+    }
+  };
+  auto flush = [&](size_t end) {
+    if (has_content) {
+      // Pad so positions inside the statement are the script's positions.
+      std::string text = std::string(start_line - 1, '\n') + std::string(start_column - 1, ' ') +
+                         sql.substr(start, end - start);
+      out.push_back({text, start_line, start_column});
+    }
+    has_content = false;
+  };
+  while (i < n) {
+    char c = sql[i];
+    if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
+      while (i < n && sql[i] != '\n') advance(1);
       continue;
     }
-    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-      while (i < sql.size() && sql[i] != '\n') current += sql[i++];
+    if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
+      advance(2);
+      while (i < n && !(sql[i] == '*' && i + 1 < n && sql[i + 1] == '/')) advance(1);
+      advance(2);
       continue;
     }
     if (c == ';') {
-      flush();
-      current.clear();
-      line_offset = start_line;
-      i++;
+      flush(i);
+      advance(1);
+      start = i;
+      start_line = line;
+      start_column = column;
       continue;
     }
-    if (c == '\n') start_line++;
-    current += c;
-    i++;
+    if (!std::isspace((unsigned char)c)) {
+      if (!has_content) {
+        // The statement starts at its first meaningful character.
+        start = i;
+        start_line = line;
+        start_column = column;
+      }
+      has_content = true;
+    }
+    if (c == '\'' || c == '"' || c == '`') {
+      char quote = c;
+      advance(1);
+      while (i < n) {
+        if (sql[i] == quote) {
+          if (i + 1 < n && sql[i + 1] == quote) {
+            advance(2);
+            continue;
+          }
+          break;
+        }
+        advance(1);
+      }
+      advance(1);
+      continue;
+    }
+    advance(1);
   }
-  flush();
+  flush(n);
+  return out;
+}
+
+std::vector<StatementPtr> parse_script(const std::string& sql) {
+  std::vector<StatementPtr> out;
+  for (const auto& statement : split_statements(sql)) out.push_back(parse_statement(statement.text));
   return out;
 }
 

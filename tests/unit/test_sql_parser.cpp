@@ -471,21 +471,21 @@ TEST(SqlParserScript, ErrorsKeepScriptLineNumbers) {
 
 // A piece holding only a comment (a script ending in "-- done" after its last ';') is not blank,
 // so parse_script parses it and throws "mismatched input '<EOF>'" at the end of the script.
-TEST(SqlParserScript, DISABLED_TrailingCommentAfterLastStatement) {
+TEST(SqlParserScript, TrailingCommentAfterLastStatement) {
   EXPECT_EQ(parse_script("SELECT 1;\n-- done\n").size(), 1u);
   EXPECT_TRUE(parse_script("  \n -- only a comment\n").empty());
 }
 
 // A ';' inside a /* block comment */ must not split the script; parse_script only skips
 // '--' comments, so the first piece ends inside the comment ("Unterminated comment").
-TEST(SqlParserScript, DISABLED_SemicolonInsideBlockCommentDoesNotSplit) {
+TEST(SqlParserScript, SemicolonInsideBlockCommentDoesNotSplit) {
   auto statements = parse_script("SELECT 1 /* a; b */ + 1; SELECT 2");
   ASSERT_EQ(statements.size(), 2u);
 }
 
 // A statement that starts mid-line keeps its line but loses its column: the error below is
 // at column 21 of the script, parse_script reports column 12 (relative to the piece).
-TEST(SqlParserScript, DISABLED_ErrorsKeepScriptColumnNumbers) {
+TEST(SqlParserScript, ErrorsKeepScriptColumnNumbers) {
   try {
     parse_script("SELECT 1; SELECT 1 +");
     FAIL() << "expected a syntax error";
