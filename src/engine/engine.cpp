@@ -236,7 +236,7 @@ StatementResult Engine::run_query(const std::string& sql, const sql::Query& quer
     watcher = std::thread([&] {
       while (watching.load()) {
         if (cancel->load()) {
-          context.cancelled.store(true);
+          context.cancel();
           break;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -33,9 +33,18 @@ BExprPtr resolve_expr(const BExprPtr& expr, const std::vector<planner::PlanColum
 // ---------------------------------------------------------------- scan
 
 struct ScanState : SourceState {
+  ExecContext* context = nullptr;
   std::unique_ptr<PageSource> source;
+  int64_t cancel_hook = 0;
   size_t split = 0;
   uint64_t reported_bytes = 0;
+
+  void close() {
+    if (cancel_hook) context->remove_cancel_hook(cancel_hook);
+    cancel_hook = 0;
+    source.reset();
+  }
+  ~ScanState() override { close(); }
 };
 
 ScanOperator::ScanOperator(planner::PlanNode* node, ExecContext& context)
@@ -73,7 +82,9 @@ void ScanOperator::prepare(ExecContext& context) {
 }
 
 std::unique_ptr<SourceState> ScanOperator::make_source_state(ExecContext& context) {
-  return std::make_unique<ScanState>();
+  auto state = std::make_unique<ScanState>();
+  state->context = &context;
+  return state;
 }
 
 bool ScanOperator::get_data(ExecContext& context, Chunk& out, SourceState* raw_state) {
@@ -89,6 +100,8 @@ bool ScanOperator::get_data(ExecContext& context, Chunk& out, SourceState* raw_s
       }
       state->split = index;
       state->source = node->connector->open(node->table, *splits_[index], request_);
+      PageSource* source = state->source.get();
+      state->cancel_hook = context.add_cancel_hook([source] { source->cancel(); });
       state->reported_bytes = 0;
       node->stats->splits.fetch_add(1);
     }
@@ -106,7 +119,7 @@ bool ScanOperator::get_data(ExecContext& context, Chunk& out, SourceState* raw_s
       if (future.valid()) future.wait();
       continue;
     }
-    if (status == PageStatus::FINISHED) state->source.reset();
+    if (status == PageStatus::FINISHED) state->close();
     if (out.size > 0) {
       context.rows_scanned.fetch_add(out.size);
       add_output_rows(out.size);

@@ -122,7 +122,7 @@ class PipelineRunner {
       } catch (...) {
         std::lock_guard<std::mutex> lock(error_mutex);
         if (!error) error = std::current_exception();
-        context_.cancelled.store(true);
+        context_.cancel();
       }
     };
     if (threads == 1) {
