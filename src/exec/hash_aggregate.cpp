@@ -5,9 +5,14 @@
 namespace tributary::exec {
 
 struct AggregateSinkState : SinkState {
+  HashAggregateOperator* owner = nullptr;
   std::unique_ptr<GroupTable> table;
   std::vector<uint32_t> groups;
   std::vector<void*> states;
+  // A thread that failed (memory limit, cancel) never reaches combine(): free its states here.
+  ~AggregateSinkState() override {
+    if (table) owner->destroy_states(*table);
+  }
 };
 
 HashAggregateOperator::HashAggregateOperator(planner::PlanNode* node, ExecContext& context)
@@ -52,6 +57,7 @@ void HashAggregateOperator::destroy_states(GroupTable& table) {
 
 std::unique_ptr<SinkState> HashAggregateOperator::make_sink_state(ExecContext& context, int child) {
   auto state = std::make_unique<AggregateSinkState>();
+  state->owner = this;
   std::vector<Type> key_types;
   for (int k : key_columns_) key_types.push_back(node->children[0]->columns[k].type);
   state->table = std::make_unique<GroupTable>(key_types, state_size_, &context.memory);

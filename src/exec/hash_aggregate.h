@@ -31,9 +31,11 @@ class HashAggregateOperator : public PhysicalOperator {
     size_t offset = 0;
   };
 
+  // Runs the aggregates' destructors on every group's state (not thread-safe per table).
+  void destroy_states(GroupTable& table);
+
  private:
   void init_states(GroupTable& table, uint32_t group);
-  void destroy_states(GroupTable& table);
 
   std::vector<int> key_columns_;
   std::vector<Aggregate> aggregates_;
