@@ -20,6 +20,8 @@ APT_PACKAGES=(
   # tests start (scripts/services.sh); mysql_fdw is the benchmark's federation peer.
   libmariadb-dev mariadb-server mariadb-client
   libpq-dev postgresql-15 postgresql-client-15 postgresql-15-mysql-fdw
+  # AWS client (DynamoDB, S3, Kinesis): libcurl + OpenSSL for SigV4.
+  libcurl4-openssl-dev libssl-dev
 )
 # Later issues: APT_PACKAGES+=(redis-server)
 
@@ -61,11 +63,14 @@ else
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages of the project (package.json in the root): DuckDB as the reference engine.
-# Placeholders for later issues, to be added to package.json when their tests exist:
-#   dynalite (DynamoDB API), s3rver (S3 API), kinesalite (Kinesis API)
-if [[ -d node_modules/@duckdb/node-api ]]; then
-  log "node_modules/@duckdb/node-api present; skipping npm install"
+# npm packages of the project (package.json in the root): DuckDB as the reference engine,
+# and the real AWS-API servers the tests use (dynalite, s3rver, kinesalite).
+npm_missing=0
+for pkg in @duckdb/node-api dynalite s3rver kinesalite; do
+  [[ -d "node_modules/$pkg" ]] || npm_missing=1
+done
+if ((npm_missing == 0)); then
+  log "npm packages present; skipping npm install"
 else
   log "npm install --no-audit --no-fund"
   npm install --no-audit --no-fund
