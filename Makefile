@@ -3,10 +3,15 @@
 #   make demo    install dependencies, build release, run the embedded demo
 #   make test    install dependencies, build, run every test (release, then ASan/UBSan)
 #   make bench   build, then TPC-H Q1/Q6 against DuckDB (SF=1 by default: make bench SF=0.1)
+#   make bench-relational   build, then 1M-row MariaDB/PostgreSQL scans, pushdown and mysql_fdw
+#                (starts its own MariaDB and PostgreSQL; not part of `make test`)
 #   make deps | build | clean
 #
-# Variables: SKIP_ASAN=1 skips the ASan/UBSan stage of `make test`; TEST_SERVICES names
-# real services (scripts/services.sh) to start around the tests; none are needed yet.
+# Variables: SKIP_ASAN=1 skips the ASan/UBSan stage of `make test`; TEST_SERVICES names the
+# real services (scripts/services.sh) started around the tests (MariaDB and PostgreSQL for the
+# relational connector tests; TEST_SERVICES= runs without them, and those tests then fail).
+# The services get a fresh state directory of their own per run, so servers someone else
+# started (another TRIBUTARY_SERVICES_DIR) are never touched.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -16,13 +21,13 @@ SHELL := /bin/bash
 JOBS ?= 2
 SF ?= 1
 SKIP_ASAN ?= 0
-TEST_SERVICES ?=
+TEST_SERVICES ?= mariadb postgres
 
 # Sanitizer runs fail on the first report, UBSan included (it only warns by default).
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
                  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
-.PHONY: all deps build demo test test-release test-asan bench clean
+.PHONY: all deps build demo test test-release test-asan bench bench-relational clean
 
 all: build
 
@@ -40,7 +45,9 @@ demo: deps build
 test: deps build
 	@if [ "$(SKIP_ASAN)" = 1 ]; then echo "test: ASan/UBSan stage skipped (SKIP_ASAN=1)"; fi
 	@if [ -n "$(TEST_SERVICES)" ]; then \
+	  export TRIBUTARY_SERVICES_DIR="$${TMPDIR:-/tmp}/tributary-test-services.$$$$"; \
 	  trap 'scripts/services.sh stop >/dev/null 2>&1' EXIT; \
+	  trap 'exit 130' INT TERM; \
 	  scripts/services.sh start $(TEST_SERVICES); \
 	  eval "$$(scripts/services.sh env)"; \
 	  $(MAKE) --no-print-directory test-release test-asan; \
@@ -63,6 +70,15 @@ endif
 
 bench: deps build
 	bench/run.sh $(SF)
+
+# Services are started in a state directory of their own and stopped on every exit.
+bench-relational: build
+	@export TRIBUTARY_SERVICES_DIR="$${TMPDIR:-/tmp}/tributary-bench-services.$$$$"; \
+	trap 'scripts/services.sh stop >/dev/null 2>&1' EXIT; \
+	trap 'exit 130' INT TERM; \
+	scripts/services.sh start mariadb postgres; \
+	eval "$$(scripts/services.sh env)"; \
+	bench/relational.sh ./build/release/tributary
 
 clean:
 	rm -rf build bench/data

@@ -1,5 +1,8 @@
 // The `tributary` binary: query, shell, demo, sqllogictest.
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -13,6 +16,15 @@
 #include "sql/parser.h"
 
 using namespace tributary;
+
+namespace {
+// Ctrl-C during `tributary query` cancels the running statement (and its source queries);
+// a second Ctrl-C exits at once.
+std::atomic<bool> g_cancel{false};
+void on_sigint(int) {
+  if (g_cancel.exchange(true)) std::_Exit(130);
+}
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"tributary: a federated SQL engine (Trino/Athena dialect)"};
@@ -84,8 +96,9 @@ int main(int argc, char** argv) {
       return 2;
     }
     // A file may hold several statements; each runs in order.
+    std::signal(SIGINT, on_sigint);
     for (const auto& statement : sql::split_statements(sql)) {
-      auto result = engine.execute(statement.text, session);
+      auto result = engine.execute(statement.text, session, &g_cancel);
       if (result.is_query) cli::write_result(result, format, std::cout);
     }
     return 0;

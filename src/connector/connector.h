@@ -207,6 +207,11 @@ class Connector {
                                                   const JoinRequest& join) {
     return std::nullopt;
   }
+  // True when a single-value (or short IN-list) constraint on `column` lets the source
+  // fetch rows by key instead of scanning (DynamoDB hash keys, primary keys). The
+  // optimizer then prefers to put this table on the probe side of a join, so the other
+  // side's keys reach it as a dynamic filter.
+  virtual bool supports_key_lookup(const TableMetadata& table, int column) { return false; }
   virtual std::vector<std::shared_ptr<Split>> plan_splits(const TableMetadata& table, const ScanRequest& request,
                                                           int max_parallelism) = 0;
   virtual std::unique_ptr<PageSource> open(const TableMetadata& table, const Split& split,

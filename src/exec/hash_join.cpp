@@ -109,6 +109,9 @@ void HashJoinOperator::publish_dynamic_filters() {
         if (parsed < integer_min(filter->column_type.id) || parsed > integer_max(filter->column_type.id)) continue;
         v = Value::integer(parsed, filter->column_type);
       } else {
+        if (filter->column_type.is_integer() &&
+            (v.i < integer_min(filter->column_type.id) || v.i > integer_max(filter->column_type.id)))
+          continue;
         v.type = filter->column_type;
       }
       values.push_back(std::move(v));

@@ -519,6 +519,21 @@ void choose_build_sides(PlanPtr& node) {
     case JoinKind::FULL: swap = known && l < r; break;
     default: break;
   }
+  // Key lookups beat a smaller hash table: when the build side is a table the source can
+  // read by key (DynamoDB hash key, primary key) and the other side is small enough to
+  // become a dynamic filter, build the small side and let the keys reach the source.
+  if (!swap && node->join_kind != JoinKind::FULL && node->join_kind != JoinKind::CROSS && l >= 0 &&
+      l <= 10000 && (r < 0 || l <= r * 10)) {
+    for (const auto& [left_key, right_key] : node->equi_keys) {
+      if (right_key->kind != BoundKind::COLUMN) continue;
+      int column = -1;
+      PlanNode* scan = find_source_scan(node->children[1].get(), right_key->symbol, &column);
+      if (scan && scan->connector->supports_key_lookup(scan->table, column)) {
+        swap = true;
+        break;
+      }
+    }
+  }
   if (!swap) return;
   std::swap(node->children[0], node->children[1]);
   for (auto& [a, b] : node->equi_keys) std::swap(a, b);

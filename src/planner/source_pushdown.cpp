@@ -120,8 +120,6 @@ PlanPtr push_aggregations_into_sources(PlanPtr node) {
   return make_pushed_scan(scan, *aggregated, node->columns, node->estimated_rows, "aggregation pushed into the source");
 }
 
-namespace {
-
 // Finds the scan producing `symbol` below `node`, through filters, pass-through projections
 // and the non-null-extended sides of joins. Returns the scan and its column, or nullptr.
 PlanNode* find_source_scan(PlanNode* node, int symbol, int* column) {
@@ -158,8 +156,8 @@ PlanNode* find_source_scan(PlanNode* node, int symbol, int* column) {
   }
 }
 
+namespace {
 std::atomic<int> next_filter_id{0};
-
 }  // namespace
 
 void plan_dynamic_filters(const PlanPtr& node) {
@@ -175,6 +173,11 @@ void plan_dynamic_filters(const PlanPtr& node) {
         probe_key->args[0]->kind == BoundKind::COLUMN && probe_key->args[0]->type.is_integer()) {
       probe_key = probe_key->args[0];
       through_cast = true;
+    } else if (probe_key->kind == BoundKind::CAST && probe_key->type.is_integer() &&
+               probe_key->args[0]->kind == BoundKind::COLUMN && probe_key->args[0]->type.is_integer()) {
+      // Integer widening (int column joined to a bigint key): values are narrowed back,
+      // out-of-range ones dropped (they cannot match).
+      probe_key = probe_key->args[0];
     }
     if (probe_key->kind != BoundKind::COLUMN) continue;
     int column = -1;

@@ -11,4 +11,8 @@ PlanPtr push_joins_into_sources(PlanPtr node);
 PlanPtr push_aggregations_into_sources(PlanPtr node);
 void plan_dynamic_filters(const PlanPtr& node);
 
+// The scan that produces `symbol` below `node` (through filters, pass-through projections
+// and non-null-extended join sides), with its table column in *column; nullptr if none.
+PlanNode* find_source_scan(PlanNode* node, int symbol, int* column);
+
 }  // namespace tributary::planner

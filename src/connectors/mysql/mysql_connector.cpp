@@ -195,8 +195,10 @@ class MysqlPageSource : public PageSource {
     thread_id_ = lease_.thread_id();  // query() may have reconnected
     result_ = mysql_use_result(lease_.get());
     if (!result_) pool_->fail(lease_.get(), "cannot read result");
-    if (mysql_num_fields(result_) != field_count_)
-      throw_error(ErrorCode::INTERNAL_ERROR, "mysql connector: unexpected field count");
+    // A scan that needs no column (count(*)) selects the constant 1.
+    if (mysql_num_fields(result_) != std::max<size_t>(field_count_, 1))
+      throw_error(ErrorCode::INTERNAL_ERROR, "mysql catalog '" + pool_->config().catalog +
+                                                 "': unexpected field count in the result of " + sql_);
   }
 
   // Drops an unfinished result without reading the rest of it: the connection is closed.

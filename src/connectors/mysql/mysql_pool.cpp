@@ -16,10 +16,6 @@ void init_library() {
   std::call_once(once, [] { mysql_library_init(0, nullptr, nullptr); });
 }
 
-bool connection_lost(unsigned int code) {
-  return code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST;
-}
-
 }  // namespace
 
 MysqlConnection::~MysqlConnection() {
@@ -96,11 +92,20 @@ MysqlPool::Lease MysqlPool::acquire() {
   }
   Lease lease;
   lease.pool_ = shared_from_this();
-  if (!idle_.empty()) {
-    lease.connection_ = std::move(idle_.back());
+  // A pooled connection may have died while idle (server restart, wait_timeout): check it
+  // now, because a statement is never re-sent once it went out (it may have been killed
+  // on purpose, or have run partly).
+  while (!idle_.empty()) {
+    auto candidate = std::move(idle_.back());
     idle_.pop_back();
-    lease.reused_ = true;
-    return lease;
+    lock.unlock();
+    if (mysql_ping(candidate->get()) == 0) {
+      lease.connection_ = std::move(candidate);
+      lease.reused_ = true;
+      return lease;
+    }
+    candidate.reset();
+    lock.lock();
   }
   lock.unlock();
   try {
@@ -159,12 +164,6 @@ void MysqlPool::Lease::release_clean() {
 
 void MysqlPool::Lease::query(const std::string& sql) {
   if (mysql_real_query(get(), sql.data(), sql.size()) == 0) return;
-  if (reused_ && connection_lost(mysql_errno(get()))) {
-    reused_ = false;
-    connection_.reset();
-    connection_ = pool_->connect();
-    if (mysql_real_query(get(), sql.data(), sql.size()) == 0) return;
-  }
   pool_->fail(get(), "query failed");
 }
 

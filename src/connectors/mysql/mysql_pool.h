@@ -53,8 +53,8 @@ class MysqlPool : public std::enable_shared_from_this<MysqlPool> {
     ~Lease();
     MYSQL* get() const { return connection_ ? connection_->get() : nullptr; }
     unsigned long thread_id() const { return connection_ ? mysql_thread_id(connection_->get()) : 0; }
-    // Sends `sql` (text protocol). On a reused connection that turns out dead
-    // (server restarted, idle timeout), reconnects once and resends. Throws SOURCE_ERROR.
+    // Sends `sql` (text protocol) once; never re-sent (pooled connections are pinged when
+    // handed out instead). Throws SOURCE_ERROR.
     void query(const std::string& sql);
     // Runs a small query and returns all rows (NULL fields as nullopt). Throws SOURCE_ERROR.
     std::vector<std::vector<std::optional<std::string>>> fetch_all(const std::string& sql);

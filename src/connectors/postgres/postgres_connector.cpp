@@ -106,7 +106,7 @@ class PostgresPageSource : public PageSource {
         continue;
       }
       if (n == -2) fail_copy();
-      finish();  // n == -1: the COPY is complete
+      complete_copy();  // n == -1: the COPY ended: successfully, or cut short by the server
       break;
     }
     out.size = rows;
@@ -230,6 +230,28 @@ class PostgresPageSource : public PageSource {
       if (PQresultStatus(result) == PGRES_COPY_OUT) copy_started_ = true;
       PQclear(result);
     }
+  }
+
+  // The end of COPY data is not success by itself: a statement timeout, a cancel or a
+  // terminated backend also end the stream. Only PGRES_COMMAND_OK means every row came.
+  void complete_copy() {
+    PGconn* conn = lease_.get();
+    copy_started_ = false;
+    std::string error;
+    while (PGresult* result = PQgetResult(conn)) {
+      if (PQresultStatus(result) != PGRES_COMMAND_OK && error.empty())
+        error = one_line(PQresultErrorMessage(result));
+      PQclear(result);
+    }
+    if (error.empty() && PQstatus(conn) != CONNECTION_OK) error = one_line(PQerrorMessage(conn));
+    if (!error.empty()) {
+      finished_ = true;
+      free_cancel();
+      lease_.discard();
+      if (cancelled_) throw_error(ErrorCode::CANCELLED, "Query was cancelled while reading " + where());
+      throw_source_error("query failed while reading table '" + table_ + "'", error);
+    }
+    finish();
   }
 
   [[noreturn]] void fail_copy() {
