@@ -1,6 +1,10 @@
 #include "cli/output_format.h"
 
 #include <algorithm>
+#include <charconv>
+
+#include "common/datetime.h"
+#include "common/decimal.h"
 
 #include "common/error.h"
 #include "function/cast.h"
@@ -62,6 +66,31 @@ static size_t display_width(const std::string& s) {
   return w;
 }
 
+// Appends the text of one non-NULL value, as Value::to_string would, without building a Value
+// for the common types.
+static void append_text(std::string& out, const Vector& v, size_t row) {
+  char digits[48];
+  switch (v.type().id) {
+    case TypeId::TINYINT:
+    case TypeId::SMALLINT:
+    case TypeId::INTEGER:
+    case TypeId::BIGINT: {
+      auto end = std::to_chars(digits, digits + sizeof digits, v.data<int64_t>()[row]).ptr;
+      out.append(digits, end);
+      return;
+    }
+    case TypeId::VARCHAR: {
+      std::string_view s = v.data<std::string_view>()[row];
+      out.append(s.data(), s.size());
+      return;
+    }
+    case TypeId::DECIMAL: out += decimal::to_string(v.data<int128>()[row], v.type().scale); return;
+    case TypeId::DATE: out += datetime::format_date(v.data<int64_t>()[row]); return;
+    case TypeId::BOOLEAN: out += v.data<uint8_t>()[row] ? "true" : "false"; return;
+    default: out += v.get_value(row).to_string(); return;
+  }
+}
+
 void write_result(const engine::StatementResult& result, OutputFormat format, std::ostream& out) {
   size_t columns = result.names.size();
   if (format == OutputFormat::ALIGNED) {
@@ -103,44 +132,68 @@ void write_result(const engine::StatementResult& result, OutputFormat format, st
     for (size_t c = 0; c < columns; c++) out << (c ? "," : "") << csv_quote(result.names[c]);
     out << "\n";
   }
+  // Rows are formatted into one buffer per chunk (no Value per cell for the common types).
+  std::string buffer;
   for (const auto& chunk : result.chunks) {
+    buffer.clear();
     for (size_t r = 0; r < chunk.size; r++) {
       if (format == OutputFormat::JSON) {
-        out << "{";
+        buffer += '{';
         for (size_t c = 0; c < columns; c++) {
           const Vector& v = chunk.columns[c];
-          out << (c ? "," : "") << json_escape(result.names[c]) << ":";
+          if (c) buffer += ',';
+          buffer += json_escape(result.names[c]);
+          buffer += ':';
           if (v.is_null(r)) {
-            out << "null";
+            buffer += "null";
             continue;
           }
-          Value value = v.get_value(r);
           const Type& t = result.types[c];
           if (t.id == TypeId::BOOLEAN || t.is_integer()) {
-            out << value.to_string();
+            append_text(buffer, v, r);
           } else if (t.id == TypeId::DOUBLE || t.id == TypeId::REAL) {
-            std::string s = value.to_string();
-            if (s == "NaN" || s == "Infinity" || s == "-Infinity")
-              out << json_escape(s);
-            else
-              out << s;
+            size_t start = buffer.size();
+            append_text(buffer, v, r);
+            std::string s = buffer.substr(start);
+            if (s == "NaN" || s == "Infinity" || s == "-Infinity") {
+              buffer.resize(start);
+              buffer += json_escape(s);
+            }
           } else {
-            out << json_escape(value.to_string());
+            std::string text;
+            append_text(text, v, r);
+            buffer += json_escape(text);
           }
         }
-        out << "}\n";
+        buffer += "}\n";
         continue;
       }
       for (size_t c = 0; c < columns; c++) {
         const Vector& v = chunk.columns[c];
         if (format == OutputFormat::TSV) {
-          out << (c ? "\t" : "") << (v.is_null(r) ? "" : v.get_value(r).to_string());
+          if (c) buffer += '\t';
+          if (!v.is_null(r)) append_text(buffer, v, r);
         } else {
-          out << (c ? "," : "") << (v.is_null(r) ? "" : csv_quote(v.get_value(r).to_string()));
+          if (c) buffer += ',';
+          if (v.is_null(r)) continue;
+          buffer += '"';
+          size_t start = buffer.size();
+          append_text(buffer, v, r);
+          if (buffer.find('"', start) != std::string::npos) {
+            std::string quoted;
+            for (size_t k = start; k < buffer.size(); k++) {
+              if (buffer[k] == '"') quoted += '"';
+              quoted += buffer[k];
+            }
+            buffer.resize(start);
+            buffer += quoted;
+          }
+          buffer += '"';
         }
       }
-      out << "\n";
+      buffer += '\n';
     }
+    out.write(buffer.data(), (std::streamsize)buffer.size());
   }
 }
 
