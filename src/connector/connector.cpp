@@ -201,3 +201,31 @@ std::string get_property(const ConnectorProperties& properties, const std::strin
 }
 
 }  // namespace tributary
+
+namespace tributary {
+
+std::string PushedExpression::to_string(const std::vector<std::string>& column_names) const {
+  auto arg = [&](size_t i) { return args[i]->to_string(column_names); };
+  switch (kind) {
+    case Kind::COLUMN: return column >= 0 && column < (int)column_names.size() ? column_names[column] : "?";
+    case Kind::CONSTANT:
+      if (value.is_null) return "NULL";
+      if (value.type.is_string() || value.type.is_temporal()) return "'" + value.to_string() + "'";
+      return value.to_string();
+    case Kind::COMPARE: return "(" + arg(0) + " " + op + " " + arg(1) + ")";
+    case Kind::LIKE:
+      return "(" + arg(0) + " LIKE " + arg(1) + (args.size() > 2 ? " ESCAPE " + arg(2) : std::string()) + ")";
+    case Kind::AND: return "(" + arg(0) + " AND " + arg(1) + ")";
+    case Kind::OR: return "(" + arg(0) + " OR " + arg(1) + ")";
+    case Kind::NOT: return "(NOT " + arg(0) + ")";
+    case Kind::IS_NULL: return "(" + arg(0) + " IS NULL)";
+    case Kind::IN: {
+      std::string out = "(" + arg(0) + " IN (";
+      for (size_t i = 1; i < args.size(); i++) out += (i > 1 ? ", " : "") + arg(i);
+      return out + "))";
+    }
+  }
+  return "?";
+}
+
+}  // namespace tributary

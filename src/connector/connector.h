@@ -115,9 +115,37 @@ struct SortItem {
 };
 
 // What the engine asks of a scan. Column indexes refer to TableMetadata::columns.
+// A filter the engine offers beyond the tuple domain: LIKE, OR across columns, NOT,
+// comparisons between columns. A tree over the table's columns and constants; the
+// connector may translate it (with identical semantics, incl. NULLs) or ignore it.
+struct PushedExpression {
+  enum class Kind {
+    COLUMN,    // column: table column index
+    CONSTANT,  // value (may be NULL)
+    COMPARE,   // op: "=", "<>", "<", "<=", ">", ">=" over args[0], args[1] (same type)
+    LIKE,      // args: value, pattern[, escape] (varchar)
+    AND,
+    OR,
+    NOT,
+    IS_NULL,   // args[0] IS NULL
+    IN,        // args[0] IN (args[1..]) (constants of args[0]'s type)
+  };
+  Kind kind = Kind::CONSTANT;
+  std::string op;
+  int column = -1;
+  Type type;  // the result type: boolean for predicates, the column/constant type otherwise
+  Value value;
+  std::vector<std::shared_ptr<const PushedExpression>> args;
+  std::string to_string(const std::vector<std::string>& column_names) const;
+};
+using PushedExpressionPtr = std::shared_ptr<const PushedExpression>;
+
 struct ScanRequest {
   std::vector<int> columns;               // to produce, in this order (may be empty: count(*))
   TupleDomain constraint;                 // rows outside may be skipped
+  // Further conjuncts (each a boolean PushedExpression); rows where one is not TRUE may be
+  // skipped. The engine re-checks those the connector does not enforce.
+  std::vector<PushedExpressionPtr> expressions;
   std::optional<int64_t> limit;           // only a hint unless the connector enforces it
   std::vector<SortItem> order;            // top-N: with limit, the first `limit` rows in this order
 };
@@ -127,6 +155,8 @@ struct PushdownResult {
   bool constraint_enforced = false;  // true: every returned row satisfies `constraint` exactly
   bool limit_enforced = false;       // true: at most `limit` rows are returned in total
   bool order_enforced = false;       // true: rows come back in `order` (single split)
+  // Parallel to ScanRequest::expressions: true where the connector filters exactly by it.
+  std::vector<bool> expressions_enforced;
   std::vector<std::string> details;  // for EXPLAIN, e.g. the generated source SQL
 };
 

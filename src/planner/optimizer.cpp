@@ -1,6 +1,7 @@
 #include "planner/optimizer.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "common/error.h"
@@ -191,6 +192,70 @@ bool conjunct_domain(const BExprPtr& e, const PlanNode& scan, int* column, Domai
   return false;
 }
 
+// A conjunct as a connector-neutral expression over the scan's table columns, or null.
+PushedExpressionPtr to_pushed(const BExprPtr& e, const PlanNode& scan) {
+  auto out = std::make_shared<PushedExpression>();
+  out->type = e->type;
+  auto convert_args = [&](size_t from) {
+    for (size_t i = from; i < e->args.size(); i++) {
+      auto a = to_pushed(e->args[i], scan);
+      if (!a) return false;
+      out->args.push_back(a);
+    }
+    return true;
+  };
+  switch (e->kind) {
+    case BoundKind::COLUMN: {
+      int position = column_position(scan, e->symbol);
+      if (position < 0) return nullptr;
+      out->kind = PushedExpression::Kind::COLUMN;
+      out->column = scan.scan_columns[position];
+      return out;
+    }
+    case BoundKind::CONSTANT:
+      out->kind = PushedExpression::Kind::CONSTANT;
+      out->value = e->value;
+      out->value.type = e->type;
+      return out;
+    case BoundKind::CALL: {
+      static const std::map<std::string, std::string> ops = {{"$eq", "="}, {"$ne", "<>"}, {"$lt", "<"},
+                                                              {"$le", "<="}, {"$gt", ">"},  {"$ge", ">="}};
+      auto it = ops.find(e->name);
+      if (it != ops.end() && e->args.size() == 2) {
+        out->kind = PushedExpression::Kind::COMPARE;
+        out->op = it->second;
+        return convert_args(0) ? out : nullptr;
+      }
+      if (e->name == "$like") {
+        out->kind = PushedExpression::Kind::LIKE;
+        return convert_args(0) ? out : nullptr;
+      }
+      return nullptr;
+    }
+    case BoundKind::AND:
+    case BoundKind::OR:
+    case BoundKind::NOT:
+      out->kind = e->kind == BoundKind::AND  ? PushedExpression::Kind::AND
+                  : e->kind == BoundKind::OR ? PushedExpression::Kind::OR
+                                             : PushedExpression::Kind::NOT;
+      return convert_args(0) ? out : nullptr;
+    case BoundKind::IS_NULL: {
+      out->kind = PushedExpression::Kind::IS_NULL;
+      if (!convert_args(0)) return nullptr;
+      if (!e->negated) return out;
+      auto negation = std::make_shared<PushedExpression>();
+      negation->kind = PushedExpression::Kind::NOT;
+      negation->type = Type::boolean();
+      negation->args = {out};
+      return negation;
+    }
+    case BoundKind::IN_LIST:
+      out->kind = PushedExpression::Kind::IN;
+      return convert_args(0) ? out : nullptr;
+    default: return nullptr;
+  }
+}
+
 void push_into_scan(PlanNode& scan, std::vector<BExprPtr>& conjuncts, std::vector<BExprPtr>& remaining) {
   TupleDomain domain = scan.request.constraint;
   std::vector<BExprPtr> translated;
@@ -207,6 +272,14 @@ void push_into_scan(PlanNode& scan, std::vector<BExprPtr>& conjuncts, std::vecto
       if (domain.columns[column].is_none()) domain.none = true;
       translated.push_back(c);
     } else {
+      // Not a domain: offer it as an expression; the engine keeps it until the connector
+      // says it enforces it (drop_enforced_filters).
+      if (pushable(c)) {
+        if (auto pushed = to_pushed(c, scan)) {
+          scan.request.expressions.push_back(pushed);
+          scan.pushed_conjuncts.push_back(c);
+        }
+      }
       remaining.push_back(c);
     }
   }
@@ -567,12 +640,19 @@ PlanPtr drop_enforced_filters(PlanPtr node) {
   for (auto& child : node->children) child = drop_enforced_filters(child);
   if (node->kind == PlanKind::FILTER && node->children[0]->kind == PlanKind::SCAN) {
     PlanNode& scan = *node->children[0];
-    if (!scan.pushdown.constraint_enforced) return node;
+    auto enforced_expression = [&](const BExprPtr& c) {
+      for (size_t i = 0; i < scan.pushed_conjuncts.size(); i++)
+        if (i < scan.pushdown.expressions_enforced.size() && scan.pushdown.expressions_enforced[i] &&
+            expr_equals(*scan.pushed_conjuncts[i], *c))
+          return true;
+      return false;
+    };
     std::vector<BExprPtr> keep;
     for (const auto& c : split_conjuncts(node->predicate)) {
       int column;
       Domain d;
-      if (pushable(c) && conjunct_domain(c, scan, &column, &d)) continue;
+      if (scan.pushdown.constraint_enforced && pushable(c) && conjunct_domain(c, scan, &column, &d)) continue;
+      if (enforced_expression(c)) continue;
       keep.push_back(c);
     }
     if (keep.empty()) return node->children[0];

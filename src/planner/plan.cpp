@@ -60,6 +60,15 @@ static void render(const PlanNode& node, bool analyze, int depth, std::string& o
         details.push_back(std::string("constraint: ") + constraint +
                           (node.pushdown.constraint_enforced ? " (enforced by source)" : " (source may use; rechecked)"));
       }
+      if (!node.request.expressions.empty()) {
+        std::vector<std::string> names;
+        for (const auto& c : node.table.columns) names.push_back(c.name);
+        for (size_t i = 0; i < node.request.expressions.size(); i++) {
+          bool enforced = i < node.pushdown.expressions_enforced.size() && node.pushdown.expressions_enforced[i];
+          details.push_back("expression: " + node.request.expressions[i]->to_string(names) +
+                            (enforced ? " (enforced by source)" : " (offered; rechecked)"));
+        }
+      }
       if (node.request.limit) details.push_back("limit: " + std::to_string(*node.request.limit) +
                                                 (node.pushdown.limit_enforced ? " (enforced by source)" : " (hint)"));
       for (const auto& d : node.pushdown.details) details.push_back("source: " + d);

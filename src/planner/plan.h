@@ -88,6 +88,7 @@ struct PlanNode {
   std::vector<int> scan_columns;  // table column index per output column
   ScanRequest request;            // filled by the optimizer (columns = scan_columns)
   PushdownResult pushdown;
+  std::vector<BExprPtr> pushed_conjuncts;  // the engine conjuncts behind request.expressions
 
   // FILTER
   BExprPtr predicate;

@@ -11,8 +11,11 @@ namespace {
 
 bool is_plain_scan_input(const PlanNode& scan) {
   // Nothing left for the engine to re-check: the constraint is absent or enforced.
-  return scan.kind == PlanKind::SCAN && (scan.request.constraint.is_all() || scan.pushdown.constraint_enforced) &&
-         !scan.request.limit && scan.request.order.empty();
+  if (scan.kind != PlanKind::SCAN) return false;
+  for (size_t i = 0; i < scan.request.expressions.size(); i++)
+    if (i >= scan.pushdown.expressions_enforced.size() || !scan.pushdown.expressions_enforced[i]) return false;
+  return (scan.request.constraint.is_all() || scan.pushdown.constraint_enforced) && !scan.request.limit &&
+         scan.request.order.empty();
 }
 
 // The scan column index behind `expr` (a COLUMN of `scan`), or -1.
