@@ -1,5 +1,6 @@
 #include "connector/builtin_connectors.h"
 
+#include "connectors/dynamodb/dynamodb_connector.h"
 #include "connectors/files/files_connector.h"
 #include "connectors/mysql/mysql_connector.h"
 #include "connectors/postgres/postgres_connector.h"
@@ -12,6 +13,7 @@ void register_builtin_connectors() {
   register_sqlite_connector();
   register_mysql_connector();
   register_postgres_connector();
+  register_dynamodb_connector();
 }
 
 }  // namespace tributary

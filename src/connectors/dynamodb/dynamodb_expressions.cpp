@@ -79,11 +79,14 @@ std::optional<std::string> range_condition(ExpressionBuilder& builder, const std
   if (!range.low_unbounded && !(low = attribute_value(range.low, column))) return std::nullopt;
   if (!range.high_unbounded && !(high = attribute_value(range.high, column))) return std::nullopt;
   if (range.is_single_value()) return n + " = " + builder.value(*low);
+  // Placeholders are numbered in text order: take them one statement at a time.
+  std::string low_placeholder = low ? builder.value(*low) : "";
+  std::string high_placeholder = high ? builder.value(*high) : "";
   if (low && high && range.low_inclusive && range.high_inclusive)
-    return n + " BETWEEN " + builder.value(*low) + " AND " + builder.value(*high);
+    return n + " BETWEEN " + low_placeholder + " AND " + high_placeholder;
   std::string out;
-  if (low) out = n + (range.low_inclusive ? " >= " : " > ") + builder.value(*low);
-  if (high) out += (out.empty() ? "" : " AND ") + n + (range.high_inclusive ? " <= " : " < ") + builder.value(*high);
+  if (low) out = n + (range.low_inclusive ? " >= " : " > ") + low_placeholder;
+  if (high) out += (out.empty() ? "" : " AND ") + n + (range.high_inclusive ? " <= " : " < ") + high_placeholder;
   return out;
 }
 
@@ -165,7 +168,8 @@ std::optional<TranslatedDomain> translate_domain(ExpressionBuilder& builder, con
 std::optional<std::string> key_condition(ExpressionBuilder& builder, const ColumnSpec& hash_column,
                                          const nlohmann::json& hash_value, const ColumnSpec* range_column,
                                          const Range* range) {
-  std::string out = builder.name(hash_column.attribute) + " = " + builder.value(hash_value);
+  std::string out = builder.name(hash_column.attribute);
+  out += " = " + builder.value(hash_value);
   if (range_column && range) {
     if (!key_condition_range_supported(*range)) return std::nullopt;
     auto condition = range_condition(builder, builder.name(range_column->attribute), *range_column, *range);
