@@ -420,6 +420,15 @@ class DynamodbConnector : public Connector {
     return meta;
   }
 
+  // The hash key: a few values become GetItem/BatchGetItem instead of a Scan.
+  bool supports_key_lookup(const TableMetadata& table, int column) override {
+    if (column < 0 || column >= (int)table.columns.size()) return false;
+    TableDescription description = description_for(table);
+    for (const auto& c : description.columns)
+      if (c.name == table.columns[column].name) return c.attribute == description.keys.hash_key;
+    return false;
+  }
+
   PushdownResult apply_pushdown(const TableMetadata& table, const ScanRequest& request) override {
     TableDescription description = description_for(table);
     ScanPlan plan = plan_scan(description, request, options());
