@@ -414,5 +414,188 @@ TEST(MysqlSql, Join) {
   EXPECT_FALSE(build_mysql_join(s, t, left, customers, ct, right, j, exact()));
 }
 
+
+// ---- expressions (ScanRequest::expressions) ----
+
+PushedExpressionPtr col(int index, Type type) {
+  auto e = std::make_shared<PushedExpression>();
+  e->kind = PushedExpression::Kind::COLUMN;
+  e->column = index;
+  e->type = type;
+  return e;
+}
+
+PushedExpressionPtr lit(Value v) {
+  auto e = std::make_shared<PushedExpression>();
+  e->kind = PushedExpression::Kind::CONSTANT;
+  e->type = v.type;
+  e->value = v;
+  return e;
+}
+
+PushedExpressionPtr node(PushedExpression::Kind kind, std::vector<PushedExpressionPtr> args, std::string op = "") {
+  auto e = std::make_shared<PushedExpression>();
+  e->kind = kind;
+  e->op = op;
+  e->type = Type::boolean();
+  e->args = std::move(args);
+  return e;
+}
+
+PushedExpressionPtr cmp(const char* op, PushedExpressionPtr a, PushedExpressionPtr b) {
+  return node(PushedExpression::Kind::COMPARE, {a, b}, op);
+}
+
+PushedExpressionPtr like(PushedExpressionPtr v, const std::string& pattern, const char* escape = nullptr) {
+  std::vector<PushedExpressionPtr> args = {v, lit(Value::string(pattern))};
+  if (escape) args.push_back(lit(Value::string(escape)));
+  return node(PushedExpression::Kind::LIKE, args);
+}
+
+TEST(MysqlSql, LikePatternRewriting) {
+  auto p = [](const std::string& pattern, std::optional<std::string> escape = std::nullopt) {
+    return mysql_like_pattern(pattern, escape).value_or("<none>");
+  };
+  EXPECT_EQ(p("a%b_c"), "a%b_c");
+  EXPECT_EQ(p("hi!"), "hi!!");                 // '!' is literal in Trino: doubled for ESCAPE '!'
+  EXPECT_EQ(p("a\\%"), "a\\%");                // a backslash is no escape in Trino
+  EXPECT_EQ(p("50#%", "#"), "50!%");           // e% -> !%
+  EXPECT_EQ(p("#_x%", "#"), "!_x%");           // e_ -> !_
+  EXPECT_EQ(p("a##b", "#"), "a#b");            // ee -> e
+  EXPECT_EQ(p("!#%", "#"), "!!!%");
+  EXPECT_EQ(p("!!%!_", "!"), "!!%!_");         // '!' as the Trino escape
+  EXPECT_EQ(p("\xC3\xA9%\xC3\xA9\xC3\xA9", "\xC3\xA9"), "!%\xC3\xA9");  // a multi-byte escape
+  EXPECT_EQ(p("abc#", "#"), "<none>");         // Trino rejects: left to the engine
+  EXPECT_EQ(p("#a", "#"), "<none>");
+  EXPECT_EQ(p("a", "##"), "<none>");
+  EXPECT_EQ(p("a", ""), "<none>");
+}
+
+TEST(MysqlSql, ExpressionsInTheWhereClause) {
+  using K = PushedExpression::Kind;
+  MysqlTable s = orders_source();
+  TableMetadata t = orders_table(s);
+  auto product = col(2, Type::varchar(255));
+  auto note = col(6, Type::varchar(65535));
+  auto quantity = col(3, Type::integer());
+  auto customer = col(1, Type::integer());
+  std::string p = "CONVERT(`product_name` USING utf8mb4) COLLATE utf8mb4_nopad_bin";
+  auto sql_of = [&](PushedExpressionPtr e) { return mysql_expression_sql(*e, s, "", exact()).value_or("<none>"); };
+
+  EXPECT_EQ(sql_of(like(product, "A%")), "(" + p + " LIKE 'A%' ESCAPE '!')");
+  EXPECT_EQ(sql_of(like(note, "it's 100!%")), "(`note` COLLATE utf8mb4_nopad_bin LIKE 'it''s 100!!%' ESCAPE '!')");
+  EXPECT_EQ(sql_of(like(note, "5\\%_", "\\")), "(`note` COLLATE utf8mb4_nopad_bin LIKE '5!%_' ESCAPE '!')");
+  EXPECT_EQ(sql_of(like(note, "bad\\", "\\")), "<none>");
+  // OR across two columns, NOT (x > 5), IS NULL, IN with a NULL, col = col.
+  EXPECT_EQ(sql_of(node(K::OR, {like(product, "%x"), cmp(">", quantity, lit(Value::integer(5, Type::integer())))})),
+            "((" + p + " LIKE '%x' ESCAPE '!') OR (`quantity` > 5))");
+  EXPECT_EQ(sql_of(node(K::NOT, {cmp(">", quantity, lit(Value::integer(5, Type::integer())))})),
+            "(NOT (`quantity` > 5))");
+  EXPECT_EQ(sql_of(cmp("<=", lit(Value::integer(5, Type::integer())), quantity)), "(5 <= `quantity`)");
+  EXPECT_EQ(sql_of(node(K::IS_NULL, {note})), "(`note` IS NULL)");
+  EXPECT_EQ(sql_of(node(K::IN, {quantity, lit(Value::integer(1, Type::integer())), lit(Value::null(Type::integer()))})),
+            "(`quantity` IN (1, NULL))");
+  EXPECT_EQ(sql_of(cmp("=", quantity, customer)), "(`quantity` = `customer_id`)");
+  EXPECT_EQ(sql_of(cmp("<>", product, note)), "(" + p + " <> `note` COLLATE utf8mb4_nopad_bin)");
+  EXPECT_EQ(sql_of(node(K::IS_NULL, {like(note, "a%")})), "((`note` COLLATE utf8mb4_nopad_bin LIKE 'a%' ESCAPE '!') IS NULL)");
+  // Zero dates read as NULL: comparisons are NULL for them, IS NULL includes them.
+  auto day = col(5, Type::date());
+  std::string valid = "(`order_date` IS NOT NULL AND MONTH(`order_date`) <> 0 AND DAYOFMONTH(`order_date`) <> 0)";
+  EXPECT_EQ(sql_of(node(K::IS_NULL, {day})), "(NOT " + valid + ")");
+  EXPECT_EQ(sql_of(node(K::NOT, {cmp("<", day, lit(Value::integer(19737, Type::date())))})),
+            "(NOT (CASE WHEN " + valid + " THEN `order_date` < '2024-01-15' END))");
+
+  // Not translatable: CHAR, BIT, DECIMAL(50), inexact constants, mixed classes, no collation,
+  // a pattern that is not a constant, a value that is not a column.
+  EXPECT_EQ(sql_of(like(col(10, Type::varchar(4)), "a%")), "<none>");
+  EXPECT_EQ(sql_of(node(K::IS_NULL, {col(9, Type::boolean())})), "<none>");
+  EXPECT_EQ(sql_of(cmp("=", col(11, Type::decimal(38, 2)), lit(Value::decimal(1, Type::decimal(3, 2))))), "<none>");
+  EXPECT_EQ(sql_of(cmp("=", col(7, Type::real()), lit(Value::floating(0.1, Type::real())))), "<none>");
+  EXPECT_EQ(sql_of(cmp("=", quantity, day)), "<none>");
+  EXPECT_EQ(sql_of(node(K::LIKE, {note, product})), "<none>");
+  EXPECT_EQ(sql_of(node(K::OR, {like(note, "a%"), like(col(10, Type::varchar(4)), "a%")})), "<none>");
+  EXPECT_FALSE(mysql_expression_sql(*like(note, "a%"), s, "", MysqlDialect{"", true}));
+
+  // In a scan: translated conjuncts are enforced and in the WHERE; the rest are not, and
+  // then no LIMIT is pushed.
+  ScanRequest r;
+  r.columns = {0};
+  r.constraint.columns[3] = at_least(Value::integer(2));
+  r.expressions = {node(K::OR, {like(product, "A%"), node(K::IS_NULL, {note})}), like(col(10, Type::varchar(4)), "a%")};
+  r.limit = 5;
+  MysqlScan scan = build_mysql_scan(s, t, r, exact());
+  EXPECT_EQ(scan.expressions_enforced, (std::vector<bool>{true, false}));
+  EXPECT_FALSE(scan.limit_enforced);
+  EXPECT_EQ(scan.query.sql(), "SELECT `order_id` FROM `Analytics_DB`.`Sample``Orders` WHERE `quantity` >= 2 AND ((" +
+                                  p + " LIKE 'A%' ESCAPE '!') OR (`note` IS NULL))");
+  r.expressions.pop_back();
+  scan = build_mysql_scan(s, t, r, exact());
+  EXPECT_TRUE(scan.limit_enforced);
+  EXPECT_NE(scan.query.sql().find("(`note` IS NULL)) LIMIT 5"), std::string::npos) << scan.query.sql();
+  // Pushdown off: nothing enforced.
+  scan = build_mysql_scan(s, t, r, MysqlDialect{"utf8mb4_nopad_bin", false});
+  EXPECT_EQ(scan.expressions_enforced, (std::vector<bool>{false}));
+  EXPECT_EQ(scan.query.sql().find("LIKE"), std::string::npos);
+}
+
+TEST(MysqlSql, ExpressionsInAggregationAndJoin) {
+  using K = PushedExpression::Kind;
+  MysqlTable s = orders_source();
+  TableMetadata t = orders_table(s);
+  ScanRequest r;
+  r.expressions = {like(col(6, Type::varchar(65535)), "x!_%", "!")};
+  AggregationRequest count_only;
+  count_only.aggregates = {agg("count", -1, Type::bigint())};
+  auto result = build_mysql_aggregation(s, t, r, count_only, exact());
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->handle->describe(), "SELECT COUNT(*) FROM `Analytics_DB`.`Sample``Orders` WHERE (`note` COLLATE "
+                                        "utf8mb4_nopad_bin LIKE 'x!_%' ESCAPE '!')");
+  r.expressions.push_back(like(col(10, Type::varchar(4)), "a%"));  // CHAR: not translatable
+  EXPECT_FALSE(build_mysql_aggregation(s, t, r, count_only, exact()));
+
+  ScanRequest left, right;
+  left.columns = {0};
+  left.expressions = {node(K::NOT, {cmp(">", col(3, Type::integer()), lit(Value::integer(5, Type::integer())))})};
+  right.columns = {0};
+  right.expressions = {cmp("=", col(1, Type::integer()), col(3, Type::integer()))};
+  JoinRequest j;
+  j.kind = PushedJoinKind::LEFT;
+  j.equi_columns = {{1, 1}};
+  auto joined = build_mysql_join(s, t, left, s, t, right, j, exact());
+  ASSERT_TRUE(joined);
+  EXPECT_EQ(joined->handle->describe(),
+            "SELECT l.`order_id`, r.`order_id` FROM `Analytics_DB`.`Sample``Orders` l LEFT JOIN "
+            "`Analytics_DB`.`Sample``Orders` r ON l.`customer_id` = r.`customer_id` AND (r.`customer_id` = "
+            "r.`quantity`) WHERE (NOT (l.`quantity` > 5))");
+  right.expressions.push_back(like(col(10, Type::varchar(4)), "a%"));
+  EXPECT_FALSE(build_mysql_join(s, t, left, s, t, right, j, exact()));
+}
+
+
+TEST(MysqlSql, YearConstantsOnlyAsFourDigitYears) {
+  // MySQL converts a constant compared with a YEAR column like a stored value (24 -> 2024).
+  MysqlTable s;
+  s.schema = "db";
+  s.name = "t";
+  s.columns = {{"y", "year(4)", "", mysql_column_type("year(4)"), false},
+               {"n", "int(11)", "", Type::integer(), false}};
+  TableMetadata t;
+  t.schema = "db";
+  t.name = "t";
+  t.columns = {{"y", Type::integer(), true, ""}, {"n", Type::integer(), true, ""}};
+  ScanRequest r;
+  r.constraint.columns[0] = values({Value::integer(24, Type::integer())});
+  EXPECT_FALSE(build_mysql_scan(s, t, r, exact()).constraint_enforced);
+  r.constraint.columns[0] = values({Value::integer(2024, Type::integer())});
+  EXPECT_EQ(build_mysql_scan(s, t, r, exact()).query.sql(), "SELECT 1 FROM `db`.`t` WHERE `y` = 2024");
+  auto y = col(0, Type::integer());
+  EXPECT_FALSE(mysql_expression_sql(*cmp("=", y, lit(Value::integer(24, Type::integer()))), s, "", exact()));
+  EXPECT_FALSE(mysql_expression_sql(*node(PushedExpression::Kind::IN, {y, lit(Value::integer(0, Type::integer()))}),
+                                    s, "", exact()));
+  EXPECT_EQ(mysql_expression_sql(*cmp("<", y, lit(Value::integer(2024, Type::integer()))), s, "", exact()),
+            "(`y` < 2024)");
+  EXPECT_EQ(mysql_expression_sql(*cmp("=", y, col(1, Type::integer())), s, "", exact()), "(`y` = `n`)");
+}
+
 }  // namespace
 }  // namespace tributary

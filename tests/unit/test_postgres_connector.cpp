@@ -359,3 +359,154 @@ TEST(PostgresSqlBuilder, Join) {
   join.equi_columns = {{2, 0}};  // text = integer
   EXPECT_FALSE(build_join_sql(left, lr, right, rr, join));
 }
+
+// ---- expressions (ScanRequest::expressions) ----
+
+namespace {
+
+PushedExpressionPtr col(int index, Type type) {
+  auto e = std::make_shared<PushedExpression>();
+  e->kind = PushedExpression::Kind::COLUMN;
+  e->column = index;
+  e->type = type;
+  return e;
+}
+
+PushedExpressionPtr lit(Value v) {
+  auto e = std::make_shared<PushedExpression>();
+  e->kind = PushedExpression::Kind::CONSTANT;
+  e->type = v.type;
+  e->value = v;
+  return e;
+}
+
+PushedExpressionPtr node(PushedExpression::Kind kind, std::vector<PushedExpressionPtr> args, std::string op = "") {
+  auto e = std::make_shared<PushedExpression>();
+  e->kind = kind;
+  e->op = op;
+  e->type = Type::boolean();
+  e->args = std::move(args);
+  return e;
+}
+
+PushedExpressionPtr cmp(const char* op, PushedExpressionPtr a, PushedExpressionPtr b) {
+  return node(PushedExpression::Kind::COMPARE, {a, b}, op);
+}
+
+PushedExpressionPtr like(PushedExpressionPtr v, const std::string& pattern, const char* escape = nullptr) {
+  std::vector<PushedExpressionPtr> args = {v, lit(Value::string(pattern))};
+  if (escape) args.push_back(lit(Value::string(escape)));
+  return node(PushedExpression::Kind::LIKE, args);
+}
+
+std::string sql_of(const SourceRelation& r, const PushedExpressionPtr& e) {
+  return expression_sql(r, *e).value_or("<none>");
+}
+
+}  // namespace
+
+TEST(PostgresSqlBuilder, LikePatternRewriting) {
+  auto p = [](const std::string& pattern, std::optional<std::string> escape = std::nullopt) {
+    return pg_like_pattern(pattern, escape).value_or("<none>");
+  };
+  EXPECT_EQ(p("a%b_c"), "a%b_c");
+  EXPECT_EQ(p("hi!"), "hi!!");
+  EXPECT_EQ(p("a\\%"), "a\\%");        // PostgreSQL's default escape (backslash) is literal here
+  EXPECT_EQ(p("50#%", "#"), "50!%");
+  EXPECT_EQ(p("#_x%", "#"), "!_x%");
+  EXPECT_EQ(p("a##b", "#"), "a#b");
+  EXPECT_EQ(p("!#%", "#"), "!!!%");
+  EXPECT_EQ(p("!!%!_", "!"), "!!%!_");
+  EXPECT_EQ(p("abc#", "#"), "<none>");  // Trino rejects: left to the engine
+  EXPECT_EQ(p("#a", "#"), "<none>");
+  EXPECT_EQ(p("a", "ab"), "<none>");
+}
+
+TEST(PostgresSqlBuilder, Expressions) {
+  using K = PushedExpression::Kind;
+  auto r = orders();
+  auto id = col(0, Type::bigint());
+  auto price = col(1, Type::decimal(10, 2));
+  auto name = col(2, Type::varchar());
+  auto day = col(3, Type::date());
+  auto score = col(5, Type::double_());
+  auto qty = col(7, Type::integer());
+  auto five = lit(Value::integer(5, Type::integer()));
+
+  EXPECT_EQ(sql_of(r, like(name, "A%")), "(\"name\" COLLATE \"C\" LIKE 'A%' ESCAPE '!')");
+  EXPECT_EQ(sql_of(r, like(name, "O'B\\_!")), "(\"name\" COLLATE \"C\" LIKE 'O''B\\_!!' ESCAPE '!')");
+  EXPECT_EQ(sql_of(r, like(name, "x\\%", "\\")), "(\"name\" COLLATE \"C\" LIKE 'x!%' ESCAPE '!')");
+  EXPECT_EQ(sql_of(r, like(name, "x\\", "\\")), "<none>");
+  EXPECT_EQ(sql_of(r, node(K::OR, {like(name, "%z"), cmp(">", qty, five)})),
+            "((\"name\" COLLATE \"C\" LIKE '%z' ESCAPE '!') OR (\"qty\" > 5))");
+  EXPECT_EQ(sql_of(r, node(K::NOT, {cmp(">", qty, five)})), "(NOT (\"qty\" > 5))");
+  EXPECT_EQ(sql_of(r, cmp("<", five, qty)), "(\"qty\" > 5)");
+  EXPECT_EQ(sql_of(r, cmp("=", qty, col(0, Type::bigint()))), "(\"qty\" = \"id\")");
+  EXPECT_EQ(sql_of(r, cmp("<>", name, name)), "(\"name\" COLLATE \"C\" <> \"name\" COLLATE \"C\")");
+  EXPECT_EQ(sql_of(r, node(K::IN, {id, lit(Value::integer(1)), lit(Value::null(Type::bigint()))})),
+            "(\"id\" IN (1, NULL))");
+  // NaN numerics and infinite dates read as NULL; NaN floats compare false in Trino.
+  EXPECT_EQ(sql_of(r, cmp(">=", price, lit(Value::decimal(1050, Type::decimal(4, 2))))),
+            "(NULLIF(\"price\", 'NaN') >= 10.50)");
+  EXPECT_EQ(sql_of(r, node(K::IS_NULL, {day})), "((\"day\" IS NULL OR NOT isfinite(\"day\")))");
+  EXPECT_EQ(sql_of(r, cmp("<", day, lit(Value::integer(datetime::days_from_civil(2024, 1, 1), Type::date())))),
+            "(CASE WHEN isfinite(\"day\") THEN \"day\" END < DATE '2024-01-01')");
+  EXPECT_EQ(sql_of(r, cmp(">", score, lit(Value::floating(0.5)))),
+            "(\"score\" > CAST('0.5' AS double precision) AND \"score\" <> 'NaN')");
+  EXPECT_EQ(sql_of(r, cmp("<", score, lit(Value::floating(0.5)))), "(\"score\" < CAST('0.5' AS double precision))");
+
+  // Not translatable: char(n), unbounded numeric, float = float, a NUL in a pattern,
+  // a pattern that is not a constant.
+  EXPECT_EQ(sql_of(r, like(col(4, Type::varchar(3)), "a%")), "<none>");
+  EXPECT_EQ(sql_of(r, node(K::IS_NULL, {col(6, Type::decimal(38, 9))})), "<none>");
+  EXPECT_EQ(sql_of(r, cmp("=", score, score)), "<none>");
+  EXPECT_EQ(sql_of(r, like(name, std::string("a\0b", 3))), "<none>");
+  EXPECT_EQ(sql_of(r, node(K::LIKE, {name, name})), "<none>");
+  EXPECT_EQ(sql_of(r, node(K::AND, {like(name, "a%"), like(col(4, Type::varchar(3)), "a%")})), "<none>");
+
+  ScanRequest req;
+  req.columns = {0};
+  req.expressions = {node(K::OR, {like(name, "a%"), node(K::IS_NULL, {qty})}), like(col(4, Type::varchar(3)), "a%")};
+  req.limit = 3;
+  auto scan = build_scan_sql(r, req, true);
+  EXPECT_EQ(scan.expressions_enforced, (std::vector<bool>{true, false}));
+  EXPECT_FALSE(scan.limit_enforced);
+  EXPECT_EQ(scan.sql, "SELECT \"id\" FROM \"public\".\"Orders\" WHERE ((\"name\" COLLATE \"C\" LIKE 'a%' ESCAPE '!') "
+                      "OR (\"qty\" IS NULL))");
+  req.expressions.pop_back();
+  scan = build_scan_sql(r, req, true, "\"id\" >= 5");
+  EXPECT_TRUE(scan.limit_enforced);
+  EXPECT_EQ(scan.sql, "SELECT \"id\" FROM \"public\".\"Orders\" WHERE ((\"name\" COLLATE \"C\" LIKE 'a%' ESCAPE '!') "
+                      "OR (\"qty\" IS NULL)) AND \"id\" >= 5 LIMIT 3");
+  auto off = build_scan_sql(r, req, false);
+  EXPECT_EQ(off.expressions_enforced, (std::vector<bool>{false}));
+  EXPECT_FALSE(off.limit_enforced);
+
+  // Aggregation and join: pushed only when every expression is translated.
+  ScanRequest agg_req;
+  agg_req.expressions = {node(K::NOT, {cmp(">", qty, five)})};
+  AggregationRequest count_only;
+  count_only.aggregates = {{"count", -1, false, Type::bigint()}};
+  auto agg = build_aggregation_sql(r, agg_req, count_only);
+  ASSERT_TRUE(agg);
+  EXPECT_EQ(agg->sql, "SELECT count(*) AS \"c0\" FROM \"public\".\"Orders\" WHERE (NOT (\"qty\" > 5))");
+  agg_req.expressions.push_back(cmp("=", score, score));
+  EXPECT_FALSE(build_aggregation_sql(r, agg_req, count_only));
+
+  ScanRequest lr, rr;
+  lr.columns = {0};
+  rr.columns = {2};
+  rr.expressions = {like(name, "v_p")};
+  JoinRequest join;
+  join.kind = PushedJoinKind::LEFT;
+  join.equi_columns = {{7, 7}};
+  auto q = build_join_sql(r, lr, r, rr, join);
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->sql,
+            "SELECT \"l\".\"c0\", \"r\".\"c1\" FROM (SELECT \"id\" AS \"c0\", \"qty\" AS \"k0\" FROM "
+            "\"public\".\"Orders\") AS \"l\" LEFT JOIN (SELECT \"name\" AS \"c1\", \"qty\" AS \"k0\" FROM "
+            "\"public\".\"Orders\" WHERE (\"name\" COLLATE \"C\" LIKE 'v_p' ESCAPE '!')) AS \"r\" ON \"l\".\"k0\" = "
+            "\"r\".\"k0\"");
+  lr.expressions = {like(col(4, Type::varchar(3)), "a%")};
+  EXPECT_FALSE(build_join_sql(r, lr, r, rr, join));
+}

@@ -407,6 +407,7 @@ class MysqlConnector : public Connector {
     result.constraint_enforced = scan.constraint_enforced;
     result.limit_enforced = scan.limit_enforced;
     result.order_enforced = scan.order_enforced;
+    result.expressions_enforced = scan.expressions_enforced;
     result.details.push_back(config_.redact(scan.query.sql()));
     return result;
   }

@@ -118,6 +118,16 @@ std::optional<std::string> literal(const Value& v, MysqlClass cls) {
   return std::nullopt;
 }
 
+// A literal for `v` compared against `column`. YEAR columns convert a compared constant as
+// they would a stored value (24 -> 2024, 0 -> 0000 or 2000): only constants that are
+// 4-digit YEAR values compare as written.
+std::optional<std::string> column_literal(const Value& v, const MysqlColumn& column, MysqlClass cls) {
+  if (!v.is_null && parse_column_type(column.column_type).base == "year" &&
+      (!v.type.is_integer() || v.i < 1901 || v.i > 2155))
+    return std::nullopt;
+  return literal(v, cls);
+}
+
 // One domain as a condition: "" = no restriction; nullopt = not exactly expressible.
 std::optional<std::string> translate_domain(const Domain& domain, const std::string& ref, const MysqlColumn& column,
                                             MysqlClass cls, const MysqlDialect& dialect) {
@@ -134,19 +144,19 @@ std::optional<std::string> translate_domain(const Domain& domain, const std::str
     std::vector<std::string> singles, terms;
     for (const auto& r : domain.ranges) {
       if (r.is_single_value()) {
-        auto lit = literal(r.low, cls);
+        auto lit = column_literal(r.low, column, cls);
         if (!lit) return std::nullopt;
         singles.push_back(*lit);
         continue;
       }
       std::string term;
       if (!r.low_unbounded) {
-        auto lit = literal(r.low, cls);
+        auto lit = column_literal(r.low, column, cls);
         if (!lit) return std::nullopt;
         term = cmp + (r.low_inclusive ? " >= " : " > ") + *lit;
       }
       if (!r.high_unbounded) {
-        auto lit = literal(r.high, cls);
+        auto lit = column_literal(r.high, column, cls);
         if (!lit) return std::nullopt;
         if (!term.empty()) term += " AND ";
         term += cmp + (r.high_inclusive ? " <= " : " < ") + *lit;
@@ -201,6 +211,220 @@ bool translate_constraint(const TupleDomain& constraint, const MysqlTable& sourc
     if (!sql->empty()) conditions->push_back(*sql);
   }
   return all;
+}
+
+// ---- expressions (ScanRequest::expressions) ----
+// Each node is translated with Trino's semantics including three-valued logic: MySQL's
+// AND/OR/NOT/IS NULL/comparisons have the same truth tables, so a faithful translation of
+// every node is exact. Any node that cannot be translated exactly makes the whole
+// conjunct untranslated (nullopt); the engine then keeps it.
+
+size_t utf8_sequence_length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead >> 5) == 0x6) return 2;
+  if ((lead >> 4) == 0xE) return 3;
+  if ((lead >> 3) == 0x1E) return 4;
+  return 1;
+}
+
+// A column of `source` usable in an expression (its class is not NONE), or null.
+const MysqlColumn* expression_column(const PushedExpression& e, const MysqlTable& source,
+                                     const MysqlDialect& dialect, MysqlClass* cls) {
+  if (e.kind != PushedExpression::Kind::COLUMN || e.column < 0 || e.column >= (int)source.columns.size())
+    return nullptr;
+  const MysqlColumn& column = source.columns[e.column];
+  *cls = mysql_class(column, dialect);
+  return *cls == MysqlClass::NONE ? nullptr : &column;
+}
+
+bool is_compare_op(const std::string& op) {
+  return op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=";
+}
+
+// A constant compared with a column of class `cls`: NULL (unknown in both), or an exact literal.
+std::optional<std::string> expression_literal(const PushedExpression& e, const MysqlColumn& column, MysqlClass cls) {
+  if (e.kind != PushedExpression::Kind::CONSTANT) return std::nullopt;
+  if (e.value.is_null) return std::string("NULL");
+  return column_literal(e.value, column, cls);
+}
+
+// Zero dates compare as dates in MySQL but read as NULL in tributary: the comparison is
+// NULL unless every date operand is valid.
+std::string guard_dates(const std::string& comparison, const std::vector<std::string>& date_refs, MysqlClass cls) {
+  if (cls != MysqlClass::DATE && cls != MysqlClass::TIMESTAMP) return "(" + comparison + ")";
+  std::string valid;
+  for (const auto& ref : date_refs) valid += (valid.empty() ? "" : " AND ") + valid_expr(ref, cls);
+  return "(CASE WHEN " + valid + " THEN " + comparison + " END)";
+}
+
+}  // namespace
+
+std::optional<std::string> mysql_like_pattern(const std::string& pattern, const std::optional<std::string>& escape) {
+  if (escape && (escape->empty() || utf8_sequence_length((unsigned char)(*escape)[0]) != escape->size()))
+    return std::nullopt;
+  std::string out;
+  auto literal_char = [&](char c) {
+    if (c == '%' || c == '_' || c == '!') out += '!';
+    out += c;
+  };
+  for (size_t i = 0; i < pattern.size();) {
+    if (escape && pattern.compare(i, escape->size(), *escape) == 0) {
+      size_t next = i + escape->size();
+      if (next >= pattern.size()) return std::nullopt;  // Trino: an error, left to the engine
+      if (pattern[next] == '%' || pattern[next] == '_') {
+        literal_char(pattern[next]);
+        i = next + 1;
+      } else if (pattern.compare(next, escape->size(), *escape) == 0) {
+        for (char c : *escape) literal_char(c);
+        i = next + escape->size();
+      } else {
+        return std::nullopt;
+      }
+      continue;
+    }
+    char c = pattern[i++];
+    if (c == '%' || c == '_')
+      out += c;
+    else
+      literal_char(c);
+  }
+  return out;
+}
+
+std::optional<std::string> mysql_expression_sql(const PushedExpression& e, const MysqlTable& source,
+                                                const std::string& alias, const MysqlDialect& dialect) {
+  using Kind = PushedExpression::Kind;
+  auto sub = [&](const PushedExpressionPtr& a) -> std::optional<std::string> {
+    if (!a) return std::nullopt;
+    return mysql_expression_sql(*a, source, alias, dialect);
+  };
+  switch (e.kind) {
+    case Kind::CONSTANT:
+      if (e.type.id != TypeId::BOOLEAN) return std::nullopt;
+      if (e.value.is_null) return std::string("NULL");
+      if (e.value.type.id != TypeId::BOOLEAN) return std::nullopt;
+      return std::string(e.value.b ? "TRUE" : "FALSE");
+    case Kind::COLUMN: return std::nullopt;  // no boolean column is pushable
+    case Kind::COMPARE: {
+      if (e.args.size() != 2 || !is_compare_op(e.op) || !e.args[0] || !e.args[1]) return std::nullopt;
+      MysqlClass left_cls = MysqlClass::NONE, right_cls = MysqlClass::NONE;
+      const MysqlColumn* left = expression_column(*e.args[0], source, dialect, &left_cls);
+      const MysqlColumn* right = expression_column(*e.args[1], source, dialect, &right_cls);
+      if (left && right) {
+        if (left_cls != right_cls) return std::nullopt;
+        std::string lref = column_ref(alias, *left), rref = column_ref(alias, *right);
+        return guard_dates(compare_expr(lref, *left, left_cls, dialect) + " " + e.op + " " +
+                               compare_expr(rref, *right, right_cls, dialect),
+                           {lref, rref}, left_cls);
+      }
+      if (left) {
+        auto lit = expression_literal(*e.args[1], *left, left_cls);
+        if (!lit) return std::nullopt;
+        std::string ref = column_ref(alias, *left);
+        return guard_dates(compare_expr(ref, *left, left_cls, dialect) + " " + e.op + " " + *lit, {ref}, left_cls);
+      }
+      if (right) {
+        auto lit = expression_literal(*e.args[0], *right, right_cls);
+        if (!lit) return std::nullopt;
+        std::string ref = column_ref(alias, *right);
+        return guard_dates(*lit + " " + e.op + " " + compare_expr(ref, *right, right_cls, dialect), {ref}, right_cls);
+      }
+      return std::nullopt;
+    }
+    case Kind::LIKE: {
+      if (e.args.size() < 2 || e.args.size() > 3 || !e.args[0]) return std::nullopt;
+      MysqlClass cls = MysqlClass::NONE;
+      const MysqlColumn* column = expression_column(*e.args[0], source, dialect, &cls);
+      if (!column || cls != MysqlClass::STRING) return std::nullopt;
+      auto text_constant = [](const PushedExpressionPtr& a) -> const Value* {
+        if (!a || a->kind != Kind::CONSTANT || a->value.is_null || a->value.type.id != TypeId::VARCHAR) return nullptr;
+        return &a->value;
+      };
+      const Value* pattern = text_constant(e.args[1]);
+      if (!pattern) return std::nullopt;
+      std::optional<std::string> escape;
+      if (e.args.size() == 3) {
+        const Value* v = text_constant(e.args[2]);
+        if (!v) return std::nullopt;
+        escape = v->s;
+      }
+      auto rewritten = mysql_like_pattern(pattern->s, escape);
+      if (!rewritten) return std::nullopt;
+      return "(" + compare_expr(column_ref(alias, *column), *column, cls, dialect) + " LIKE " +
+             mysql_quote_literal(*rewritten) + " ESCAPE '!')";
+    }
+    case Kind::AND:
+    case Kind::OR: {
+      if (e.args.empty()) return std::nullopt;
+      std::string out;
+      for (const auto& a : e.args) {
+        auto s = sub(a);
+        if (!s) return std::nullopt;
+        out += (out.empty() ? "" : (e.kind == Kind::AND ? " AND " : " OR ")) + *s;
+      }
+      return "(" + out + ")";
+    }
+    case Kind::NOT: {
+      if (e.args.size() != 1) return std::nullopt;
+      auto s = sub(e.args[0]);
+      if (!s) return std::nullopt;
+      return "(NOT " + *s + ")";
+    }
+    case Kind::IS_NULL: {
+      if (e.args.size() != 1 || !e.args[0]) return std::nullopt;
+      if (e.args[0]->kind == Kind::COLUMN) {
+        MysqlClass cls = MysqlClass::NONE;
+        const MysqlColumn* column = expression_column(*e.args[0], source, dialect, &cls);
+        if (!column) return std::nullopt;
+        std::string ref = column_ref(alias, *column);
+        // Zero dates read as NULL: the guard counts them as NULL (never NULL itself).
+        if (cls == MysqlClass::DATE || cls == MysqlClass::TIMESTAMP) return "(NOT " + valid_expr(ref, cls) + ")";
+        return "(" + ref + " IS NULL)";
+      }
+      auto s = sub(e.args[0]);  // a predicate: TRUE/FALSE/NULL in both engines
+      if (!s) return std::nullopt;
+      return "(" + *s + " IS NULL)";
+    }
+    case Kind::IN: {
+      if (e.args.size() < 2 || !e.args[0]) return std::nullopt;
+      MysqlClass cls = MysqlClass::NONE;
+      const MysqlColumn* column = expression_column(*e.args[0], source, dialect, &cls);
+      if (!column) return std::nullopt;
+      std::string ref = column_ref(alias, *column);
+      std::string list;
+      for (size_t i = 1; i < e.args.size(); i++) {
+        if (!e.args[i]) return std::nullopt;
+        auto lit = expression_literal(*e.args[i], *column, cls);
+        if (!lit) return std::nullopt;
+        list += (i > 1 ? ", " : "") + *lit;
+      }
+      return guard_dates(compare_expr(ref, *column, cls, dialect) + " IN (" + list + ")", {ref}, cls);
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// Appends the translatable expressions to `conditions`; returns which were translated.
+std::vector<bool> translate_expressions(const std::vector<PushedExpressionPtr>& expressions, const MysqlTable& source,
+                                        const std::string& alias, const MysqlDialect& dialect,
+                                        std::vector<std::string>* conditions) {
+  std::vector<bool> enforced(expressions.size(), false);
+  for (size_t i = 0; i < expressions.size(); i++) {
+    if (!expressions[i] || expressions[i]->type.id != TypeId::BOOLEAN) continue;
+    auto sql = mysql_expression_sql(*expressions[i], source, alias, dialect);
+    if (!sql) continue;
+    conditions->push_back(*sql);
+    enforced[i] = true;
+  }
+  return enforced;
+}
+
+bool all_true(const std::vector<bool>& flags) {
+  for (bool f : flags)
+    if (!f) return false;
+  return true;
 }
 
 MysqlOutput plain_output(const MysqlColumn& column, const std::string& alias) {
@@ -338,8 +562,9 @@ MysqlScan build_mysql_scan(const MysqlTable& source, const TableMetadata& table,
     scan.query.outputs.clear();
     for (int c : request.columns) scan.query.outputs.push_back(handle->query().outputs.at(c));
     scan.constraint_enforced = request.constraint.is_all();
-    if (dialect.pushdown && scan.constraint_enforced && request.limit && request.order.empty() &&
-        !scan.query.limit) {
+    scan.expressions_enforced.assign(request.expressions.size(), false);
+    if (dialect.pushdown && scan.constraint_enforced && request.expressions.empty() && request.limit &&
+        request.order.empty() && !scan.query.limit) {
       scan.query.limit = request.limit;
       scan.limit_enforced = true;
     }
@@ -349,10 +574,13 @@ MysqlScan build_mysql_scan(const MysqlTable& source, const TableMetadata& table,
   for (int c : request.columns) scan.query.outputs.push_back(plain_output(source.columns.at(c), ""));
   if (!dialect.pushdown) {
     scan.constraint_enforced = request.constraint.is_all();
+    scan.expressions_enforced.assign(request.expressions.size(), false);
     return scan;
   }
   scan.constraint_enforced = translate_constraint(request.constraint, source, "", dialect, &scan.query.conditions);
-  if (!scan.constraint_enforced || !request.limit) return scan;
+  scan.expressions_enforced = translate_expressions(request.expressions, source, "", dialect, &scan.query.conditions);
+  // A limit is exact only when every row the source returns passes all filters.
+  if (!scan.constraint_enforced || !all_true(scan.expressions_enforced) || !request.limit) return scan;
   std::vector<std::string> order;
   for (const auto& item : request.order) {
     if (item.column < 0 || item.column >= (int)source.columns.size()) return scan;
@@ -379,6 +607,8 @@ std::optional<TableMetadata> build_mysql_aggregation(const MysqlTable& source, c
   MysqlQuery query;
   query.from = table_ref(source);
   if (!translate_constraint(request.constraint, source, "", dialect, &query.conditions)) return std::nullopt;
+  if (!all_true(translate_expressions(request.expressions, source, "", dialect, &query.conditions)))
+    return std::nullopt;
   TableMetadata result;
   result.schema = table.schema;
   result.name = table.name;
@@ -463,6 +693,10 @@ std::optional<TableMetadata> build_mysql_join(const MysqlTable& left_source, con
   std::vector<std::string> left_conditions, right_conditions, keys;
   if (!translate_constraint(left_request.constraint, left_source, "l", dialect, &left_conditions) ||
       !translate_constraint(right_request.constraint, right_source, "r", dialect, &right_conditions))
+    return std::nullopt;
+  // Each side's expressions filter that side, like its constraint (in ON for the outer side).
+  if (!all_true(translate_expressions(left_request.expressions, left_source, "l", dialect, &left_conditions)) ||
+      !all_true(translate_expressions(right_request.expressions, right_source, "r", dialect, &right_conditions)))
     return std::nullopt;
   for (const auto& [lc, rc] : join.equi_columns) {
     if (lc < 0 || lc >= (int)left_source.columns.size() || rc < 0 || rc >= (int)right_source.columns.size())

@@ -17,7 +17,13 @@
 //   doubles   only constants exactly representable in the column type (REAL: float)
 //   dates     'YYYY-MM-DD' literals, with a guard so zero dates ('0000-00-00',
 //             '2024-00-10'), which read as NULL, behave as NULL
+//   years     YEAR columns only against constants 1901..2155 (MySQL reads 24 as 2024)
 //   others    BIT, ENUM, SET, TIME, JSON, BINARY, CHAR and DECIMAL(p>38) stay in tributary
+// Expressions (ScanRequest::expressions: LIKE, AND/OR/NOT, IS NULL, IN, comparisons with a
+// constant or between two columns of one class) follow the same rules node by node, with
+// MySQL's three-valued logic; dates compare as NULL when zero, LIKE runs under the NO PAD
+// binary collation with an explicit ESCAPE '!'. One untranslatable node keeps the whole
+// conjunct in tributary.
 #pragma once
 #include <memory>
 #include <optional>
@@ -103,9 +109,21 @@ struct MysqlScan {
   bool constraint_enforced = false;
   bool limit_enforced = false;
   bool order_enforced = false;
+  std::vector<bool> expressions_enforced;  // parallel to ScanRequest::expressions
 };
 
 MysqlClass mysql_class(const MysqlColumn& column, const MysqlDialect& dialect);
+
+// Trino's LIKE pattern (optional escape character) rewritten for MySQL's `LIKE ... ESCAPE '!'`:
+// '!' is doubled; with a Trino escape e: e% -> !%, e_ -> !_, ee -> e (as a literal).
+// nullopt when Trino rejects the pattern (bad escape): the engine then reports the error.
+std::optional<std::string> mysql_like_pattern(const std::string& pattern, const std::optional<std::string>& escape);
+
+// One ScanRequest expression (a boolean conjunct) as a MySQL condition over `source`
+// (columns referenced through `alias`), with Trino's exact semantics incl. NULLs; nullopt
+// when any node cannot be translated exactly.
+std::optional<std::string> mysql_expression_sql(const PushedExpression& expression, const MysqlTable& source,
+                                                const std::string& alias, const MysqlDialect& dialect);
 
 // The scan of `table` (a plain table described by `source`, or one with a MysqlQueryHandle).
 MysqlScan build_mysql_scan(const MysqlTable& source, const TableMetadata& table, const ScanRequest& request,

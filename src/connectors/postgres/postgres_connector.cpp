@@ -429,6 +429,7 @@ class PostgresConnector : public Connector {
     result.constraint_enforced = scan.constraint_enforced;
     result.limit_enforced = scan.limit_enforced;
     result.order_enforced = scan.order_enforced;
+    result.expressions_enforced = scan.expressions_enforced;
     result.details.push_back(pool_->redact_text(scan.sql));
     return result;
   }

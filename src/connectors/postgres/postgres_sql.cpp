@@ -202,6 +202,180 @@ std::optional<std::string> constraint_sql(const SourceRelation& relation, const 
   return "";
 }
 
+// ---- expressions (ScanRequest::expressions) ----
+// Each node is translated with Trino's semantics including three-valued logic: PostgreSQL's
+// AND/OR/NOT/IS NULL/comparisons have the same truth tables, so a faithful translation of
+// every node is exact. Columns are compared as tributary reads them (value_expr: 'NaN'
+// numerics and infinite dates are NULL), text under COLLATE "C". Any node that cannot be
+// translated exactly makes the whole conjunct untranslated (nullopt).
+
+size_t utf8_sequence_length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead >> 5) == 0x6) return 2;
+  if ((lead >> 4) == 0xE) return 3;
+  if ((lead >> 3) == 0x1E) return 4;
+  return 1;
+}
+
+const SourceColumn* expression_column(const PushedExpression& e, const SourceRelation& relation) {
+  if (e.kind != PushedExpression::Kind::COLUMN || e.column < 0 || e.column >= (int)relation.columns.size())
+    return nullptr;
+  return &relation.columns[e.column];
+}
+
+// Columns whose values (not only NULLs) are compared in expressions.
+bool expression_values_pushable(ValueKind k) { return values_pushable(k) && nulls_pushable(k); }
+
+bool is_float(ValueKind k) { return k == ValueKind::REAL || k == ValueKind::DOUBLE; }
+
+// A constant compared with `column`: NULL (unknown in both), or an exact literal.
+std::optional<std::string> expression_literal(const PushedExpression& e, const SourceColumn& column) {
+  if (e.kind != PushedExpression::Kind::CONSTANT) return std::nullopt;
+  if (e.value.is_null) return std::string("NULL");
+  return literal_for(column, e.value);
+}
+
+std::string flip(const std::string& op) {
+  if (op == "<") return ">";
+  if (op == "<=") return ">=";
+  if (op == ">") return "<";
+  if (op == ">=") return "<=";
+  return op;
+}
+
+std::optional<std::string> expression_sql_at(const PushedExpression& e, const SourceRelation& relation,
+                                             const std::string& qualifier) {
+  using Kind = PushedExpression::Kind;
+  auto sub = [&](const PushedExpressionPtr& a) -> std::optional<std::string> {
+    if (!a) return std::nullopt;
+    return expression_sql_at(*a, relation, qualifier);
+  };
+  auto ref = [&](const SourceColumn& c) { return qualifier + pg_quote_identifier(c.name); };
+  auto value = [&](const SourceColumn& c) { return value_expr(c, ref(c)) + collate(c); };
+  switch (e.kind) {
+    case Kind::CONSTANT:
+      if (e.type.id != TypeId::BOOLEAN) return std::nullopt;
+      if (e.value.is_null) return std::string("NULL");
+      if (e.value.type.id != TypeId::BOOLEAN) return std::nullopt;
+      return std::string(e.value.b ? "TRUE" : "FALSE");
+    case Kind::COLUMN: {
+      const SourceColumn* c = expression_column(e, relation);
+      if (!c || c->kind != ValueKind::BOOLEAN) return std::nullopt;
+      return ref(*c);
+    }
+    case Kind::COMPARE: {
+      if (e.args.size() != 2 || !e.args[0] || !e.args[1]) return std::nullopt;
+      if (e.op != "=" && e.op != "<>" && e.op != "<" && e.op != "<=" && e.op != ">" && e.op != ">=")
+        return std::nullopt;
+      const SourceColumn* left = expression_column(*e.args[0], relation);
+      const SourceColumn* right = expression_column(*e.args[1], relation);
+      if (left && right) {
+        // PostgreSQL orders NaN above every float and NaN = NaN: floats stay in tributary.
+        if (left->kind != right->kind || !orderable(left->kind)) return std::nullopt;
+        return "(" + value(*left) + " " + e.op + " " + value(*right) + ")";
+      }
+      std::string op = e.op;
+      const PushedExpression* constant = e.args[1].get();
+      if (!left && right) {
+        left = right;
+        op = flip(op);
+        constant = e.args[0].get();
+      }
+      if (!left || !expression_values_pushable(left->kind)) return std::nullopt;
+      auto lit = expression_literal(*constant, *left);
+      if (!lit) return std::nullopt;
+      std::string sql = value(*left) + " " + op + " " + *lit;
+      // NaN is above every number in PostgreSQL; in Trino every comparison with NaN but <> is false.
+      if (is_float(left->kind) && (op == ">" || op == ">=")) sql += " AND " + ref(*left) + " <> 'NaN'";
+      return "(" + sql + ")";
+    }
+    case Kind::LIKE: {
+      if (e.args.size() < 2 || e.args.size() > 3 || !e.args[0]) return std::nullopt;
+      const SourceColumn* c = expression_column(*e.args[0], relation);
+      if (!c || c->kind != ValueKind::TEXT) return std::nullopt;
+      auto text_constant = [](const PushedExpressionPtr& a) -> const Value* {
+        if (!a || a->kind != Kind::CONSTANT || a->value.is_null || a->value.type.id != TypeId::VARCHAR) return nullptr;
+        return &a->value;
+      };
+      const Value* pattern = text_constant(e.args[1]);
+      if (!pattern) return std::nullopt;
+      std::optional<std::string> escape;
+      if (e.args.size() == 3) {
+        const Value* v = text_constant(e.args[2]);
+        if (!v) return std::nullopt;
+        escape = v->s;
+      }
+      auto rewritten = pg_like_pattern(pattern->s, escape);
+      if (!rewritten) return std::nullopt;
+      auto quoted = try_pg_quote_literal(*rewritten);
+      if (!quoted) return std::nullopt;
+      return "(" + value(*c) + " LIKE " + *quoted + " ESCAPE '!')";
+    }
+    case Kind::AND:
+    case Kind::OR: {
+      if (e.args.empty()) return std::nullopt;
+      std::string out;
+      for (const auto& a : e.args) {
+        auto s = sub(a);
+        if (!s) return std::nullopt;
+        out += (out.empty() ? "" : (e.kind == Kind::AND ? " AND " : " OR ")) + *s;
+      }
+      return "(" + out + ")";
+    }
+    case Kind::NOT: {
+      if (e.args.size() != 1) return std::nullopt;
+      auto s = sub(e.args[0]);
+      if (!s) return std::nullopt;
+      return "(NOT " + *s + ")";
+    }
+    case Kind::IS_NULL: {
+      if (e.args.size() != 1 || !e.args[0]) return std::nullopt;
+      if (e.args[0]->kind == Kind::COLUMN) {
+        const SourceColumn* c = expression_column(*e.args[0], relation);
+        if (!c || !expression_values_pushable(c->kind)) return std::nullopt;
+        return "(" + reads_null_expr(*c, ref(*c)) + ")";
+      }
+      auto s = sub(e.args[0]);  // a predicate: TRUE/FALSE/NULL in both engines
+      if (!s) return std::nullopt;
+      return "(" + *s + " IS NULL)";
+    }
+    case Kind::IN: {
+      if (e.args.size() < 2 || !e.args[0]) return std::nullopt;
+      const SourceColumn* c = expression_column(*e.args[0], relation);
+      if (!c || !expression_values_pushable(c->kind)) return std::nullopt;
+      std::string list;
+      for (size_t i = 1; i < e.args.size(); i++) {
+        if (!e.args[i]) return std::nullopt;
+        auto lit = expression_literal(*e.args[i], *c);
+        if (!lit) return std::nullopt;
+        list += (i > 1 ? ", " : "") + *lit;
+      }
+      return "(" + value(*c) + " IN (" + list + "))";
+    }
+  }
+  return std::nullopt;
+}
+
+// Appends the translatable expressions to `conjuncts`; returns which were translated.
+std::vector<bool> expressions_sql(const SourceRelation& relation, const std::vector<PushedExpressionPtr>& expressions,
+                                  std::vector<std::string>* conjuncts) {
+  std::vector<bool> enforced(expressions.size(), false);
+  for (size_t i = 0; i < expressions.size(); i++) {
+    if (!expressions[i] || expressions[i]->type.id != TypeId::BOOLEAN) continue;
+    auto sql = expression_sql_at(*expressions[i], relation, "");
+    if (!sql) continue;
+    conjuncts->push_back(*sql);
+    enforced[i] = true;
+  }
+  return enforced;
+}
+
+bool all_true(const std::vector<bool>& flags) {
+  for (bool f : flags)
+    if (!f) return false;
+  return true;
+}
+
 std::string where_clause(const std::vector<std::string>& conjuncts) {
   std::string out;
   for (size_t i = 0; i < conjuncts.size(); i++) out += (i ? " AND " : " WHERE ") + conjuncts[i];
@@ -274,6 +448,42 @@ std::string pg_quote_literal(std::string_view text) {
   auto quoted = try_pg_quote_literal(text);
   if (!quoted) throw_error(ErrorCode::INVALID_ARGUMENT, "PostgreSQL text cannot contain NUL bytes");
   return *quoted;
+}
+
+std::optional<std::string> pg_like_pattern(const std::string& pattern, const std::optional<std::string>& escape) {
+  if (escape && (escape->empty() || utf8_sequence_length((unsigned char)(*escape)[0]) != escape->size()))
+    return std::nullopt;
+  std::string out;
+  auto literal_char = [&](char c) {
+    if (c == '%' || c == '_' || c == '!') out += '!';
+    out += c;
+  };
+  for (size_t i = 0; i < pattern.size();) {
+    if (escape && pattern.compare(i, escape->size(), *escape) == 0) {
+      size_t next = i + escape->size();
+      if (next >= pattern.size()) return std::nullopt;  // Trino: an error, left to the engine
+      if (pattern[next] == '%' || pattern[next] == '_') {
+        literal_char(pattern[next]);
+        i = next + 1;
+      } else if (pattern.compare(next, escape->size(), *escape) == 0) {
+        for (char c : *escape) literal_char(c);
+        i = next + escape->size();
+      } else {
+        return std::nullopt;
+      }
+      continue;
+    }
+    char c = pattern[i++];
+    if (c == '%' || c == '_')
+      out += c;
+    else
+      literal_char(c);
+  }
+  return out;
+}
+
+std::optional<std::string> expression_sql(const SourceRelation& relation, const PushedExpression& expression) {
+  return expression_sql_at(expression, relation, "");
 }
 
 std::string SourceRelation::from_sql() const {
@@ -353,13 +563,19 @@ ScanSql build_scan_sql(const SourceRelation& relation, const ScanRequest& reques
   sql += " FROM " + relation.from_sql();
   std::vector<std::string> conjuncts;
   bool all_pushed = false;
-  if (pushdown) constraint_sql(relation, request.constraint, "", &all_pushed, &conjuncts);
-  else all_pushed = request.constraint.is_all();
+  if (pushdown) {
+    constraint_sql(relation, request.constraint, "", &all_pushed, &conjuncts);
+    out.expressions_enforced = expressions_sql(relation, request.expressions, &conjuncts);
+  } else {
+    all_pushed = request.constraint.is_all();
+    out.expressions_enforced.assign(request.expressions.size(), false);
+  }
   if (!extra_condition.empty()) conjuncts.push_back(extra_condition);
   sql += where_clause(conjuncts);
   out.constraint_enforced = all_pushed;
 
-  if (pushdown && all_pushed && request.limit) {
+  // A limit is exact only when every row the source returns passes all filters.
+  if (pushdown && all_pushed && all_true(out.expressions_enforced) && request.limit) {
     std::string order;
     bool order_ok = true;
     for (const auto& item : request.order) {
@@ -393,7 +609,7 @@ std::optional<DerivedQuery> build_aggregation_sql(const SourceRelation& relation
   bool all_pushed = false;
   std::vector<std::string> conjuncts;
   constraint_sql(relation, request.constraint, "", &all_pushed, &conjuncts);
-  if (!all_pushed) return std::nullopt;
+  if (!all_pushed || !all_true(expressions_sql(relation, request.expressions, &conjuncts))) return std::nullopt;
 
   DerivedQuery out;
   std::vector<std::string> select;
@@ -487,7 +703,7 @@ std::optional<DerivedQuery> build_join_sql(const SourceRelation& left, const Sca
     bool all_pushed = false;
     std::vector<std::string> conjuncts;
     constraint_sql(relation, request.constraint, "", &all_pushed, &conjuncts);
-    if (!all_pushed) return false;
+    if (!all_pushed || !all_true(expressions_sql(relation, request.expressions, &conjuncts))) return false;
     std::vector<std::string> select;
     for (int index : request.columns) {
       if (index < 0 || index >= (int)relation.columns.size()) return false;

@@ -7,6 +7,11 @@
 // standard_conforming_strings=on, so only the single quote needs doubling.
 // Identifiers always go through pg_quote_identifier().
 //
+// ScanRequest::expressions (LIKE, AND/OR/NOT, IS NULL, IN, comparisons) are translated node
+// by node with the domain rules (values as tributary reads them, text under COLLATE "C",
+// NaN guards for floats, LIKE with an explicit ESCAPE '!'); one untranslatable node keeps
+// the whole conjunct in tributary.
+//
 // Everything here is pure and thread-safe.
 #pragma once
 #include <optional>
@@ -80,12 +85,22 @@ struct ScanSql {
   bool constraint_enforced = false;
   bool limit_enforced = false;
   bool order_enforced = false;
+  std::vector<bool> expressions_enforced;  // parallel to ScanRequest::expressions
 };
 
 // The WHERE condition for one column's domain with tributary's semantics (values that
 // read as NULL behave as NULL), or nullopt when it cannot be expressed exactly. An
 // empty string means "no restriction".
 std::optional<std::string> domain_sql(const SourceColumn& column, const std::string& qualified, const Domain& domain);
+
+// Trino's LIKE pattern (optional escape character) rewritten for `LIKE ... ESCAPE '!'`
+// (PostgreSQL's default escape is a backslash): '!' is doubled; with a Trino escape e:
+// e% -> !%, e_ -> !_, ee -> e (as a literal). nullopt when Trino rejects the pattern.
+std::optional<std::string> pg_like_pattern(const std::string& pattern, const std::optional<std::string>& escape);
+
+// One ScanRequest expression (a boolean conjunct) as a PostgreSQL condition with Trino's
+// exact semantics incl. NULLs; nullopt when any node cannot be translated exactly.
+std::optional<std::string> expression_sql(const SourceRelation& relation, const PushedExpression& expression);
 
 // Builds the scan query. `extra_condition` (a split's key range) is ANDed in.
 // With pushdown disabled only the projection is pushed.
