@@ -873,6 +873,10 @@ PlanPtr optimize(PlanPtr plan, FunctionContext& function_context) {
   choose_build_sides(plan);
   finalize_scans(plan, function_context);
   plan = drop_enforced_filters(plan);
+  // Columns only the dropped filters used are no longer needed from the source; the
+  // connectors see the narrower requests before joins/aggregations are offered to them.
+  prune(plan, required);
+  finalize_scans(plan, function_context);
   // Limits and top-N reach a scan only when nothing filters between them (filters the
   // source enforces are gone by now), then the connectors are asked again.
   plan = push_joins_into_sources(plan);
