@@ -5,11 +5,14 @@
 #   make bench   build, then TPC-H Q1/Q6 against DuckDB (SF=1 by default: make bench SF=0.1)
 #   make bench-relational   build, then 1M-row MariaDB/PostgreSQL scans, pushdown and mysql_fdw
 #                (starts its own MariaDB and PostgreSQL; not part of `make test`)
+#   make bench-dynamodb   build, then 100,000 DynamoDB items in dynalite: full scan vs a plain
+#                parallel Scan client, key lookup latency (starts its own dynalite)
 #   make deps | build | clean
 #
 # Variables: SKIP_ASAN=1 skips the ASan/UBSan stage of `make test`; TEST_SERVICES names the
 # real services (scripts/services.sh) started around the tests (MariaDB and PostgreSQL for the
-# relational connector tests; TEST_SERVICES= runs without them, and those tests then fail).
+# relational connector tests, dynalite for the DynamoDB ones; TEST_SERVICES= runs without them,
+# and those tests then fail).
 # The services get a fresh state directory of their own per run, so servers someone else
 # started (another TRIBUTARY_SERVICES_DIR) are never touched.
 
@@ -21,13 +24,13 @@ SHELL := /bin/bash
 JOBS ?= 2
 SF ?= 1
 SKIP_ASAN ?= 0
-TEST_SERVICES ?= mariadb postgres
+TEST_SERVICES ?= mariadb postgres dynalite
 
 # Sanitizer runs fail on the first report, UBSan included (it only warns by default).
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
                  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
-.PHONY: all deps build demo test test-release test-asan bench bench-relational clean
+.PHONY: all deps build demo test test-release test-asan bench bench-relational bench-dynamodb clean
 
 all: build
 
@@ -79,6 +82,14 @@ bench-relational: build
 	scripts/services.sh start mariadb postgres; \
 	eval "$$(scripts/services.sh env)"; \
 	bench/relational.sh ./build/release/tributary
+
+bench-dynamodb: build
+	@export TRIBUTARY_SERVICES_DIR="$${TMPDIR:-/tmp}/tributary-bench-services.$$$$"; \
+	trap 'scripts/services.sh stop >/dev/null 2>&1' EXIT; \
+	trap 'exit 130' INT TERM; \
+	scripts/services.sh start dynalite; \
+	eval "$$(scripts/services.sh env)"; \
+	bench/dynamodb.sh ./build/release/tributary
 
 clean:
 	rm -rf build bench/data

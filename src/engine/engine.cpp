@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -230,30 +232,41 @@ StatementResult Engine::run_query(const std::string& sql, const sql::Query& quer
     return rows;
   };
   context.run_subquery = run_subquery;
-  std::atomic<bool> watching{true};
+  // Watches the caller's cancel flag; woken at once when the query ends, so it adds no latency.
+  std::mutex watch_mutex;
+  std::condition_variable watch_done;
+  bool watching = true;
   std::thread watcher;
   if (cancel) {
     watcher = std::thread([&] {
-      while (watching.load()) {
+      std::unique_lock<std::mutex> lock(watch_mutex);
+      while (watching) {
         if (cancel->load()) {
+          lock.unlock();
           context.cancel();
-          break;
+          return;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        watch_done.wait_for(lock, std::chrono::milliseconds(20));
       }
     });
   }
+  auto stop_watching = [&] {
+    {
+      std::lock_guard<std::mutex> lock(watch_mutex);
+      watching = false;
+    }
+    watch_done.notify_all();
+    if (watcher.joinable()) watcher.join();
+  };
   std::vector<Chunk> chunks;
   try {
     chunks = exec::execute_plan(plan, context);
   } catch (...) {
-    watching = false;
-    if (watcher.joinable()) watcher.join();
+    stop_watching();
     if (cancel && cancel->load()) throw_error(ErrorCode::CANCELLED, "Query was cancelled by the user");
     throw;
   }
-  watching = false;
-  if (watcher.joinable()) watcher.join();
+  stop_watching();
   result.stats.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   result.stats.bytes_scanned = context.bytes_scanned.load();

@@ -128,6 +128,9 @@ AccessPath choose_access_path(const TableDescription& table, const ScanRequest& 
 
 int choose_scan_segments(const TableDescription& table, const ScanOptions& options) {
   if (options.scan_segments > 0) return options.scan_segments;
+  // TableSizeBytes lags (about six hours on AWS; local servers report 0): unknown size
+  // gets one segment per core rather than a single serial scan.
+  if (table.size_bytes <= 0 && table.item_count <= 0) return std::max(1, options.cores);
   int64_t by_size = (table.size_bytes + (4 << 20) - 1) / (4 << 20);
   int64_t cap = std::max(1, options.cores) * 4;
   return (int)std::clamp<int64_t>(by_size, 1, cap);
