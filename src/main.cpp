@@ -100,6 +100,9 @@ int main(int argc, char** argv) {
     for (const auto& statement : sql::split_statements(sql)) {
       auto result = engine.execute(statement.text, session, &g_cancel);
       if (result.is_query) cli::write_result(result, format, std::cout);
+      if (result.stats.rejected_values)
+        std::cerr << "Warning: " << result.stats.rejected_values
+                  << " source values did not fit their column type and were read as NULL\n";
     }
     return 0;
   } catch (const Error& e) {

@@ -132,7 +132,11 @@ int run_shell(engine::Engine& engine, planner::Session& session) {
       if (result.is_query) {
         write_result(result, OutputFormat::ALIGNED, std::cout);
         std::cout << "Query finished in " << (long long)result.stats.elapsed_ms << " ms, " << result.stats.rows
-                  << " rows, " << result.stats.bytes_scanned << " bytes scanned\n\n";
+                  << " rows, " << result.stats.bytes_scanned << " bytes scanned\n";
+        if (result.stats.rejected_values)
+          std::cout << "Warning: " << result.stats.rejected_values
+                    << " source values did not fit their column type and were read as NULL\n";
+        std::cout << "\n";
       } else {
         std::cout << result.update_type << "\n\n";
       }

@@ -189,6 +189,14 @@ class Split {
 
 enum class PageStatus { HAVE_DATA, FINISHED, BLOCKED };
 
+// What a page source did at its source, for EXPLAIN ANALYZE and query statistics.
+struct SourceMetrics {
+  uint64_t requests = 0;         // calls made to the source (API requests, statements)
+  double capacity_units = 0;     // read capacity consumed (DynamoDB ConsumedCapacity)
+  uint64_t rejected_values = 0;  // values read as NULL because they did not fit the column type
+  std::string access_path;       // e.g. "BatchGetItem", "Scan segment 2/4"
+};
+
 class PageSource {
  public:
   virtual ~PageSource() = default;
@@ -200,6 +208,8 @@ class PageSource {
   virtual std::shared_future<void> blocked_future() { return {}; }
   // Bytes pulled from the source so far (for DataScannedInBytes).
   virtual uint64_t bytes_read() const = 0;
+  // Counters of this page source so far (read when the split ends).
+  virtual SourceMetrics metrics() const { return {}; }
   // Asks the source to stop early (KILL QUERY, closing a file): next() may then throw CANCELLED.
   virtual void cancel() {}
 };

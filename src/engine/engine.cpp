@@ -272,6 +272,7 @@ StatementResult Engine::run_query(const std::string& sql, const sql::Query& quer
   result.stats.bytes_scanned = context.bytes_scanned.load();
   result.stats.rows_scanned = context.rows_scanned.load();
   result.stats.peak_memory = context.memory.peak();
+  result.stats.rejected_values = context.rejected_values.load();
   if (analyze) {
     result.names = {"Query Plan"};
     result.types = {Type::varchar()};

@@ -27,6 +27,7 @@ struct QueryStats {
   uint64_t rows_scanned = 0;
   double elapsed_ms = 0;
   int64_t peak_memory = 0;
+  uint64_t rejected_values = 0;  // warnings: source values read as NULL (type mismatch)
 };
 
 struct StatementResult {

@@ -39,9 +39,19 @@ struct ScanState : SourceState {
   size_t split = 0;
   uint64_t reported_bytes = 0;
 
+  planner::OperatorStats* stats = nullptr;
+
   void close() {
     if (cancel_hook) context->remove_cancel_hook(cancel_hook);
     cancel_hook = 0;
+    if (source && stats) {
+      SourceMetrics m = source->metrics();
+      stats->source_requests.fetch_add(m.requests);
+      stats->capacity_milli.fetch_add((uint64_t)(m.capacity_units * 1000 + 0.5));
+      stats->rejected_values.fetch_add(m.rejected_values);
+      context->rejected_values.fetch_add(m.rejected_values);
+      stats->add_access_path(m.access_path);
+    }
     source.reset();
   }
   ~ScanState() override { close(); }
@@ -84,6 +94,7 @@ void ScanOperator::prepare(ExecContext& context) {
 std::unique_ptr<SourceState> ScanOperator::make_source_state(ExecContext& context) {
   auto state = std::make_unique<ScanState>();
   state->context = &context;
+  state->stats = node->stats.get();
   return state;
 }
 

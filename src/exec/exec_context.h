@@ -39,6 +39,7 @@ struct ExecContext {
   int threads = 2;
   std::atomic<uint64_t> bytes_scanned{0};
   std::atomic<uint64_t> rows_scanned{0};
+  std::atomic<uint64_t> rejected_values{0};  // values sources read as NULL (type mismatch)
   std::function<std::vector<Chunk>(const planner::PlanPtr&)> run_subquery;
 
   // Sets the cancelled flag and tells every registered source to stop (KILL QUERY,

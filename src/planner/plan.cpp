@@ -156,9 +156,20 @@ static void render(const PlanNode& node, bool analyze, int depth, std::string& o
     std::snprintf(buffer, sizeof buffer, " {output: %llu rows, time: %.2fms",
                   (unsigned long long)node.stats->output_rows.load(), node.stats->wall_nanos.load() / 1e6);
     line += buffer;
-    if (node.kind == PlanKind::SCAN)
+    if (node.kind == PlanKind::SCAN) {
       line += ", read: " + format_bytes(node.stats->bytes_read.load()) + ", splits: " +
               std::to_string(node.stats->splits.load());
+      if (uint64_t requests = node.stats->source_requests.load()) line += ", source requests: " + std::to_string(requests);
+      if (uint64_t milli = node.stats->capacity_milli.load()) {
+        char capacity[48];
+        std::snprintf(capacity, sizeof capacity, ", capacity: %.1f RCU", milli / 1000.0);
+        line += capacity;
+      }
+      if (uint64_t rejected = node.stats->rejected_values.load())
+        line += ", values read as NULL (type mismatch): " + std::to_string(rejected);
+      std::lock_guard<std::mutex> lock(node.stats->access_path_mutex);
+      if (!node.stats->access_paths.empty()) line += ", access: " + node.stats->access_paths;
+    }
     line += "}";
   }
   out += indent + "- " + line + "\n";

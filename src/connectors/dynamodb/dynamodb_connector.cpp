@@ -241,10 +241,30 @@ class DynamoPageSource : public PageSource {
 
   json call(const std::string& action, const json& body) {
     stats_->requests++;
+    requests_++;
     json response = json::parse(client_->call(action, body.dump()));
-    stats_->consumed_capacity_milli += (uint64_t)std::llround(consumed_units(response) * 1000);
+    uint64_t milli = (uint64_t)std::llround(consumed_units(response) * 1000);
+    stats_->consumed_capacity_milli += milli;
+    capacity_milli_ += milli;
+    {
+      std::lock_guard<std::mutex> lock(action_mutex_);
+      last_action_ = action;
+    }
     return response;
   }
+
+ public:
+  SourceMetrics metrics() const override {
+    SourceMetrics m;
+    m.requests = requests_.load();
+    m.capacity_units = capacity_milli_.load() / 1000.0;
+    m.rejected_values = counters_.type_mismatches;
+    std::lock_guard<std::mutex> lock(action_mutex_);
+    m.access_path = last_action_;
+    return m;
+  }
+
+ private:
 
   // Runs on the fetch thread; only one fetch is in flight at a time.
   Page fetch() {
@@ -357,6 +377,10 @@ class DynamoPageSource : public PageSource {
   std::vector<Type> work_types_;
   std::unique_ptr<ItemReader> reader_;
   ReadCounters counters_;
+  std::atomic<uint64_t> requests_{0};
+  std::atomic<uint64_t> capacity_milli_{0};
+  mutable std::mutex action_mutex_;
+  std::string last_action_;
   std::deque<json> pending_keys_;
   int backoff_attempt_ = 0;
   json last_key_;
