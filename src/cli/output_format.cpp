@@ -66,6 +66,47 @@ static size_t display_width(const std::string& s) {
   return w;
 }
 
+// Decimal text without allocating (the common case fits 64 bits).
+static void append_decimal(std::string& out, int128 value, int scale) {
+  bool negative = value < 0;
+  unsigned __int128 magnitude = negative ? (unsigned __int128)(-(value + 1)) + 1 : (unsigned __int128)value;
+  char digits[48];
+  int n = 0;
+  if (magnitude <= UINT64_MAX) {
+    uint64_t small = (uint64_t)magnitude;
+    do {
+      digits[n++] = (char)('0' + small % 10);
+      small /= 10;
+    } while (small);
+  } else {
+    do {
+      digits[n++] = (char)('0' + (int)(magnitude % 10));
+      magnitude /= 10;
+    } while (magnitude);
+  }
+  while (n <= scale) digits[n++] = '0';  // at least one digit before the point
+  if (negative) out += '-';
+  for (int i = n - 1; i >= 0; i--) {
+    out += digits[i];
+    if (i == scale && scale > 0) out += '.';
+  }
+}
+
+static void append_date(std::string& out, int64_t days) {
+  int64_t year;
+  unsigned month, day;
+  datetime::civil_from_days(days, &year, &month, &day);
+  if (year < 0 || year > 9999) {
+    out += datetime::format_date(days);
+    return;
+  }
+  char text[10] = {char('0' + year / 1000), char('0' + year / 100 % 10), char('0' + year / 10 % 10),
+                   char('0' + year % 10),   '-',
+                   char('0' + month / 10), char('0' + month % 10), '-',
+                   char('0' + day / 10),   char('0' + day % 10)};
+  out.append(text, 10);
+}
+
 // Appends the text of one non-NULL value, as Value::to_string would, without building a Value
 // for the common types.
 static void append_text(std::string& out, const Vector& v, size_t row) {
@@ -84,8 +125,8 @@ static void append_text(std::string& out, const Vector& v, size_t row) {
       out.append(s.data(), s.size());
       return;
     }
-    case TypeId::DECIMAL: out += decimal::to_string(v.data<int128>()[row], v.type().scale); return;
-    case TypeId::DATE: out += datetime::format_date(v.data<int64_t>()[row]); return;
+    case TypeId::DECIMAL: append_decimal(out, v.data<int128>()[row], v.type().scale); return;
+    case TypeId::DATE: append_date(out, v.data<int64_t>()[row]); return;
     case TypeId::BOOLEAN: out += v.data<uint8_t>()[row] ? "true" : "false"; return;
     default: out += v.get_value(row).to_string(); return;
   }
