@@ -36,7 +36,10 @@ uint8_t* GroupTable::allocate_state() {
 }
 
 uint32_t GroupTable::insert_group(const std::vector<Vector>& keys, size_t row, uint64_t hash) {
-  uint32_t group = (uint32_t)groups_++;
+  // Everything that can throw (memory reservations) happens before the group is counted,
+  // so a LIMIT_EXCEEDED never leaves a counted group without an initialized state.
+  uint32_t group = (uint32_t)groups_;
+  uint8_t* state = allocate_state();
   for (size_t k = 0; k < keys.size(); k++) {
     size_t before = keys_[k].memory_bytes();
     append_owned(keys[k], row, keys_[k], group);
@@ -49,7 +52,8 @@ uint32_t GroupTable::insert_group(const std::vector<Vector>& keys, size_t row, u
     }
   }
   hashes_.push_back(hash);
-  states_.push_back(allocate_state());
+  states_.push_back(state);
+  groups_++;
   return group;
 }
 
