@@ -11,7 +11,8 @@
 #
 # Variables: SKIP_ASAN=1 skips the ASan/UBSan stage of `make test`; TEST_SERVICES names the
 # real services (scripts/services.sh) started around the tests (MariaDB and PostgreSQL for the
-# relational connector tests, dynalite for the DynamoDB ones; TEST_SERVICES= runs without them,
+# relational connector tests, dynalite for the DynamoDB ones, s3rver for the Athena service
+# results; TEST_SERVICES= runs without them,
 # and those tests then fail).
 # The services get a fresh state directory of their own per run, so servers someone else
 # started (another TRIBUTARY_SERVICES_DIR) are never touched.
@@ -24,7 +25,7 @@ SHELL := /bin/bash
 JOBS ?= 2
 SF ?= 1
 SKIP_ASAN ?= 0
-TEST_SERVICES ?= mariadb postgres dynalite
+TEST_SERVICES ?= mariadb postgres dynalite s3rver
 
 # Sanitizer runs fail on the first report, UBSan included (it only warns by default).
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \

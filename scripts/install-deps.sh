@@ -22,6 +22,9 @@ APT_PACKAGES=(
   libpq-dev postgresql-15 postgresql-client-15 postgresql-15-mysql-fdw
   # AWS client (DynamoDB, S3, Kinesis): libcurl + OpenSSL for SigV4.
   libcurl4-openssl-dev libssl-dev
+  # The Athena service: HTTP server; the recipe replay also runs Debian's aws CLI v2 (the
+  # preinstalled `aws` is v1) and boto3 for the API tests.
+  libcpp-httplib-dev awscli python3-boto3
 )
 # Later issues: APT_PACKAGES+=(redis-server)
 

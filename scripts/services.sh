@@ -187,7 +187,10 @@ start_s3rver() {
   local port
   port="$(free_port)"
   mkdir -p "$STATE/s3rver-data"
-  start_node_server s3rver "$port" -d "$STATE/s3rver-data" -a 127.0.0.1 -p "$port"
+  # s3rver 3.7 encrypts ListObjectsV2 continuation tokens with DES, which Node's OpenSSL 3
+  # refuses unless the legacy provider is loaded (else every truncated listing is a 500).
+  NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--openssl-legacy-provider" \
+    start_node_server s3rver "$port" -d "$STATE/s3rver-data" -a 127.0.0.1 -p "$port"
   # s3rver accepts only this key pair for signed requests.
   write_env s3rver "TRIBUTARY_S3_ENDPOINT=http://127.0.0.1:$port" \
     TRIBUTARY_S3_ACCESS_KEY_ID=S3RVER TRIBUTARY_S3_SECRET_ACCESS_KEY=S3RVER

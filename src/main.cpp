@@ -1,4 +1,4 @@
-// The `tributary` binary: query, shell, demo, sqllogictest.
+// The `tributary` binary: query, shell, demo, sqllogictest, serve, user, function, aws-cli-setup.
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
@@ -9,10 +9,12 @@
 
 #include "cli/demo.h"
 #include "cli/output_format.h"
+#include "cli/service_commands.h"
 #include "cli/shell.h"
 #include "cli/sqllogictest.h"
 #include "common/error.h"
 #include "engine/engine.h"
+#include "service/server.h"
 #include "sql/parser.h"
 
 using namespace tributary;
@@ -56,6 +58,47 @@ int main(int argc, char** argv) {
   slt->add_option("files", test_files, "Test files")->required();
   slt->add_flag("--verbose,-v", verbose, "Print every passing case");
 
+  service::ServerOptions server_options;
+  std::string auth_mode = "sigv4";
+  auto* serve = app.add_subcommand("serve", "Serve the Athena API (aws athena --endpoint-url http://HOST:PORT)");
+  serve->add_option("--data-dir", server_options.data_dir,
+                    "Metastore, default results folder and logs (default: $TRIBUTARY_DATA_DIR or ~/.tributary)");
+  serve->add_option("--config-dir", server_options.config_dir, "catalog/*.properties and function/*.properties");
+  serve->add_option("--http-port", server_options.http_port, "Port (default 8080; 0 picks a free one)");
+  serve->add_option("--host", server_options.host, "Address to listen on (default 127.0.0.1)");
+  serve->add_option("--auth", auth_mode, "sigv4 (verify signatures against `tributary user` keys) or none")
+      ->check(CLI::IsMember({"sigv4", "none"}));
+  serve->add_option("--max-concurrent-queries", server_options.max_concurrent_queries,
+                    "Queries running at once (the rest wait QUEUED)");
+  serve->add_option("--threads", server_options.threads, "Engine worker threads per query (default: all cores)");
+  serve->add_option("--results-location", server_options.results_location,
+                    "Default output folder: s3://bucket/prefix/ or file:///dir/ (default: DATA_DIR/results/)");
+  serve->add_option("--s3-endpoint", server_options.s3_endpoint,
+                    "S3 endpoint for s3:// result locations (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)");
+
+  std::string data_dir, user_action, user_name, access_key_id, secret_access_key;
+  auto* user = app.add_subcommand("user", "Manage the access keys the server accepts (SigV4)");
+  user->add_option("action", user_action, "add, list or delete")->required();
+  user->add_option("name", user_name, "User name");
+  user->add_option("--data-dir", data_dir, "Data directory of the server");
+  user->add_option("--access-key-id", access_key_id, "With add: use this key pair instead of a new one");
+  user->add_option("--secret-access-key", secret_access_key, "With add: the secret of --access-key-id");
+
+  std::string function_action, function_name, connector_name;
+  std::vector<std::string> function_properties;
+  auto* function = app.add_subcommand("function", "Manage connector functions (the Lambda connectors of Athena)");
+  function->add_option("action", function_action, "create, update, list, show or delete")->required();
+  function->add_option("name", function_name, "Function name (as in arn:aws:lambda:...:function:NAME)");
+  function->add_option("--connector", connector_name, "mysql, postgresql, dynamodb, sqlite or files");
+  function->add_option("--property,-p", function_properties,
+                       "KEY=VALUE (repeatable), e.g. default=mysql://jdbc:mysql://HOST:3306/db?user=u&password=p");
+  function->add_option("--data-dir", data_dir, "Data directory of the server");
+
+  std::string aws_home;
+  auto* aws_setup = app.add_subcommand(
+      "aws-cli-setup", "Install the QueryExecutionCompleted waiter for `aws athena wait query-execution-completed`");
+  aws_setup->add_option("--home", aws_home, "Home directory holding .aws (default: $HOME)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -66,6 +109,32 @@ int main(int argc, char** argv) {
   try {
     if (*demo) return cli::run_demo(demo_dir);
     if (*slt) return cli::run_sqllogictest(test_files, verbose);
+    if (*serve) {
+      server_options.data_dir = cli::default_data_dir(server_options.data_dir);
+      server_options.auth = auth_mode == "sigv4";
+      return service::run_server(server_options);
+    }
+    if (*user) {
+      if (user_action != "list" && user_name.empty()) {
+        std::cerr << "tributary user " << user_action << " needs a NAME\n";
+        return 2;
+      }
+      return cli::user_command(cli::default_data_dir(data_dir), user_action, user_name, access_key_id,
+                               secret_access_key, std::cout);
+    }
+    if (*function) {
+      if (function_action != "list" && function_name.empty()) {
+        std::cerr << "tributary function " << function_action << " needs a NAME\n";
+        return 2;
+      }
+      return cli::function_command(cli::default_data_dir(data_dir), function_action, function_name, connector_name,
+                                   function_properties, std::cout);
+    }
+    if (*aws_setup) {
+      std::cout << "Installed the Athena QueryExecutionCompleted waiter: " << cli::install_aws_cli_waiter(aws_home)
+                << "\n";
+      return 0;
+    }
     engine::EngineOptions options;
     options.threads = threads;
     engine::Engine engine(options);

@@ -1,18 +1,15 @@
 // JsonServiceClient: the AWS JSON protocol (DynamoDB, Kinesis, Athena) with signing,
 // a request-rate limit and retries. Retry policy: throttling error codes, 5xx answers
 // and transport failures are retried with full-jitter exponential backoff (AWS's
-// recommended scheme: sleep rand(0, min(max, base * 2^attempt))); everything else is the
-// caller's problem and is thrown at once.
+// recommended scheme, aws/retry.h); everything else is the caller's problem and is
+// thrown at once.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <chrono>
-#include <cmath>
-#include <random>
 #include <string>
-#include <thread>
 
 #include "aws/aws_client.h"
+#include "aws/retry.h"
 #include "common/error.h"
 
 namespace tributary::aws {
@@ -60,14 +57,6 @@ ServiceError parse_error(const HttpResponse& response) {
                                                               : response.body.substr(0, 200);
   }
   return error;
-}
-
-void sleep_backoff(const RetryPolicy& policy, int attempt) {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  double cap = std::min<double>(policy.max_delay_ms, policy.base_delay_ms * std::pow(2.0, std::min(attempt, 30)));
-  if (cap <= 0) return;
-  std::uniform_real_distribution<double> delay(0, cap);
-  std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(delay(random)));
 }
 
 }  // namespace

@@ -17,45 +17,12 @@
 #include <vector>
 
 #include "aws/aws_client.h"
+#include "aws/sigv4_internal.h"
 #include "common/error.h"
 
 namespace tributary::aws {
+namespace sigv4_internal {
 namespace {
-
-constexpr const char* kAlgorithm = "AWS4-HMAC-SHA256";
-
-// Headers that proxies or the HTTP library may change on the way; botocore leaves them
-// out of the signature for that reason and so do we.
-bool unsigned_header(const std::string& lower_name) {
-  return lower_name == "expect" || lower_name == "transfer-encoding" || lower_name == "user-agent" ||
-         lower_name == "x-amzn-trace-id" || lower_name == "authorization";
-}
-
-std::string to_hex(const unsigned char* data, size_t size) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out.push_back(digits[data[i] >> 4]);
-    out.push_back(digits[data[i] & 0xF]);
-  }
-  return out;
-}
-
-std::string hmac_sha256(const std::string& key, const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_size = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-           data.size(), digest, &digest_size) == nullptr) {
-    throw_error(ErrorCode::INTERNAL_ERROR, "OpenSSL HMAC-SHA256 failed");
-  }
-  return std::string(reinterpret_cast<const char*>(digest), digest_size);
-}
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
 
 bool unreserved(unsigned char c) {
   return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
@@ -100,46 +67,6 @@ std::string uri_decode(const std::string& text) {
   return out;
 }
 
-struct UrlParts {
-  std::string scheme;
-  std::string host;  // as in the Host header: lower-case, ":port" only when not the default
-  std::string path;
-  std::string query;
-};
-
-UrlParts split_url(const std::string& url) {
-  UrlParts parts;
-  size_t scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) throw_error(ErrorCode::INVALID_ARGUMENT, "not an absolute URL: " + url);
-  parts.scheme = lower(url.substr(0, scheme_end));
-  size_t authority_begin = scheme_end + 3;
-  size_t authority_end = url.find_first_of("/?#", authority_begin);
-  std::string authority = url.substr(authority_begin, authority_end == std::string::npos
-                                                          ? std::string::npos
-                                                          : authority_end - authority_begin);
-  size_t at = authority.rfind('@');
-  if (at != std::string::npos) authority = authority.substr(at + 1);
-  std::string host = authority;
-  std::string port;
-  size_t colon = authority.rfind(':');
-  size_t bracket = authority.rfind(']');
-  if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket)) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  bool default_port = port.empty() || (parts.scheme == "http" && port == "80") ||
-                      (parts.scheme == "https" && port == "443");
-  parts.host = lower(host) + (default_port ? "" : ":" + port);
-  if (authority_end == std::string::npos) return parts;
-  std::string rest = url.substr(authority_end);
-  size_t fragment = rest.find('#');
-  if (fragment != std::string::npos) rest = rest.substr(0, fragment);
-  size_t question = rest.find('?');
-  parts.path = rest.substr(0, question);
-  if (question != std::string::npos) parts.query = rest.substr(question + 1);
-  return parts;
-}
-
 // RFC 3986 5.2.4 dot-segment removal; empty segments (double slashes) are dropped too,
 // as the AWS services (and botocore) expect.
 std::string remove_dot_segments(const std::string& path) {
@@ -164,6 +91,34 @@ std::string remove_dot_segments(const std::string& path) {
   }
   if (path.back() == '/' && !output.empty()) result += '/';
   return result;
+}
+
+}  // namespace
+
+std::string to_hex(const std::string& bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 0xF]);
+  }
+  return out;
+}
+
+std::string hmac_sha256(const std::string& key, const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_size = 0;
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+           data.size(), digest, &digest_size) == nullptr) {
+    throw_error(ErrorCode::INTERNAL_ERROR, "OpenSSL HMAC-SHA256 failed");
+  }
+  return std::string(reinterpret_cast<const char*>(digest), digest_size);
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
 }
 
 std::string canonical_uri(const std::string& path, bool s3_path) {
@@ -208,6 +163,72 @@ std::string collapse_whitespace(const std::string& value) {
     }
   }
   return out;
+}
+
+std::string signing_key(const std::string& secret_access_key, const std::string& date, const std::string& region,
+                        const std::string& service) {
+  std::string key = hmac_sha256("AWS4" + secret_access_key, date);
+  key = hmac_sha256(key, region);
+  key = hmac_sha256(key, service);
+  return hmac_sha256(key, "aws4_request");
+}
+
+std::string string_to_sign(const std::string& timestamp, const std::string& scope,
+                           const std::string& canonical_request) {
+  return std::string(kAlgorithm) + "\n" + timestamp + "\n" + scope + "\n" + sha256_hex(canonical_request);
+}
+
+}  // namespace sigv4_internal
+
+namespace {
+
+using namespace sigv4_internal;
+
+// Headers that proxies or the HTTP library may change on the way; botocore leaves them
+// out of the signature for that reason and so do we.
+bool unsigned_header(const std::string& lower_name) {
+  return lower_name == "expect" || lower_name == "transfer-encoding" || lower_name == "user-agent" ||
+         lower_name == "x-amzn-trace-id" || lower_name == "authorization";
+}
+
+struct UrlParts {
+  std::string scheme;
+  std::string host;  // as in the Host header: lower-case, ":port" only when not the default
+  std::string path;
+  std::string query;
+};
+
+UrlParts split_url(const std::string& url) {
+  UrlParts parts;
+  size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) throw_error(ErrorCode::INVALID_ARGUMENT, "not an absolute URL: " + url);
+  parts.scheme = lower(url.substr(0, scheme_end));
+  size_t authority_begin = scheme_end + 3;
+  size_t authority_end = url.find_first_of("/?#", authority_begin);
+  std::string authority = url.substr(authority_begin, authority_end == std::string::npos
+                                                          ? std::string::npos
+                                                          : authority_end - authority_begin);
+  size_t at = authority.rfind('@');
+  if (at != std::string::npos) authority = authority.substr(at + 1);
+  std::string host = authority;
+  std::string port;
+  size_t colon = authority.rfind(':');
+  size_t bracket = authority.rfind(']');
+  if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket)) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  bool default_port = port.empty() || (parts.scheme == "http" && port == "80") ||
+                      (parts.scheme == "https" && port == "443");
+  parts.host = lower(host) + (default_port ? "" : ":" + port);
+  if (authority_end == std::string::npos) return parts;
+  std::string rest = url.substr(authority_end);
+  size_t fragment = rest.find('#');
+  if (fragment != std::string::npos) rest = rest.substr(0, fragment);
+  size_t question = rest.find('?');
+  parts.path = rest.substr(0, question);
+  if (question != std::string::npos) parts.query = rest.substr(question + 1);
+  return parts;
 }
 
 // Sorted lower-case name -> comma-joined canonical values; the Host header is derived
@@ -262,7 +283,7 @@ std::string sha256_hex(const std::string& data) {
   if (EVP_Digest(data.data(), data.size(), digest, &digest_size, EVP_sha256(), nullptr) != 1) {
     throw_error(ErrorCode::INTERNAL_ERROR, "OpenSSL SHA-256 failed");
   }
-  return to_hex(digest, digest_size);
+  return to_hex(std::string(reinterpret_cast<const char*>(digest), digest_size));
 }
 
 std::string canonical_request(const HttpRequest& request, const std::string& payload_hash, bool s3_path) {
@@ -295,15 +316,8 @@ void sign_v4(HttpRequest& request, const Credentials& credentials, const std::st
 
   std::string canonical = canonical_request(request, payload_hash, s3_path);
   std::string scope = date + "/" + region + "/" + service + "/aws4_request";
-  std::string string_to_sign = std::string(kAlgorithm) + "\n" + timestamp + "\n" + scope + "\n" + sha256_hex(canonical);
-
-  std::string key = hmac_sha256("AWS4" + credentials.secret_access_key, date);
-  key = hmac_sha256(key, region);
-  key = hmac_sha256(key, service);
-  key = hmac_sha256(key, "aws4_request");
-  std::string signature_bytes = hmac_sha256(key, string_to_sign);
-  std::string signature =
-      to_hex(reinterpret_cast<const unsigned char*>(signature_bytes.data()), signature_bytes.size());
+  std::string key = signing_key(credentials.secret_access_key, date, region, service);
+  std::string signature = to_hex(hmac_sha256(key, string_to_sign(timestamp, scope, canonical)));
 
   UrlParts url = split_url(request.url);
   std::string signed_headers = signed_header_list(headers_to_sign(request, url));

@@ -111,6 +111,45 @@ bool like_match(const std::string& pattern, const std::string& value) {
   return p == pattern.size();
 }
 
+// The default view store: a map in memory, lost when the process ends.
+class MemoryViewStore : public ViewStore {
+ public:
+  std::optional<std::string> find(const std::string& catalog, const std::string& schema,
+                                  const std::string& name) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = views_.find(key(catalog, schema, name));
+    if (it == views_.end()) return std::nullopt;
+    return it->second;
+  }
+  bool put(const std::string& catalog, const std::string& schema, const std::string& name, const std::string& sql,
+           bool replace) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto k = key(catalog, schema, name);
+    if (views_.count(k) && !replace) return false;
+    views_[k] = sql;
+    return true;
+  }
+  bool remove(const std::string& catalog, const std::string& schema, const std::string& name) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return views_.erase(key(catalog, schema, name)) > 0;
+  }
+  std::vector<std::string> list(const std::string& catalog, const std::string& schema) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<std::string> names;
+    std::string prefix = catalog + "." + schema + ".";
+    for (const auto& [k, sql] : views_)
+      if (k.rfind(prefix, 0) == 0) names.push_back(k.substr(prefix.size()));
+    return names;
+  }
+
+ private:
+  static std::string key(const std::string& catalog, const std::string& schema, const std::string& name) {
+    return catalog + "." + schema + "." + name;
+  }
+  std::mutex mutex_;
+  std::map<std::string, std::string> views_;  // GUARDED_BY(mutex_); "catalog.schema.name" -> SQL
+};
+
 class Engine::Resolver : public planner::CatalogResolver {
  public:
   explicit Resolver(Engine& engine) : engine_(engine) {}
@@ -122,17 +161,15 @@ class Engine::Resolver : public planner::CatalogResolver {
   std::vector<std::string> catalog_names() override { return engine_.catalog_names(); }
   std::optional<std::string> find_view(const std::string& catalog, const std::string& schema,
                                        const std::string& name) override {
-    std::lock_guard<std::mutex> lock(engine_.mutex_);
-    auto it = engine_.views_.find(catalog + "." + schema + "." + name);
-    if (it == engine_.views_.end()) return std::nullopt;
-    return it->second;
+    return engine_.view_store()->find(lower(catalog), lower(schema), lower(name));
   }
 
  private:
   Engine& engine_;
 };
 
-Engine::Engine(EngineOptions options) : options_(options), resolver_(std::make_unique<Resolver>(*this)) {
+Engine::Engine(EngineOptions options)
+    : options_(options), views_(std::make_shared<MemoryViewStore>()), resolver_(std::make_unique<Resolver>(*this)) {
   static std::once_flag once;
   std::call_once(once, [] { register_builtin_connectors(); });
   if (options_.threads <= 0) options_.threads = std::max(1u, std::thread::hardware_concurrency());
@@ -170,6 +207,34 @@ void Engine::add_catalog(const std::string& name, const ConnectorProperties& pro
   catalogs_[catalog] = connector;
 }
 
+void Engine::add_catalog(const std::string& name, std::shared_ptr<Connector> connector) {
+  std::string catalog = lower(name);
+  if (catalog == "system") throw_error(ErrorCode::ALREADY_EXISTS, "Catalog 'system' is reserved");
+  std::lock_guard<std::mutex> lock(mutex_);
+  catalogs_[catalog] = std::move(connector);
+}
+
+bool Engine::has_catalog(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return catalogs_.count(lower(name)) > 0;
+}
+
+std::shared_ptr<Connector> Engine::find_connector(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = catalogs_.find(lower(name));
+  return it == catalogs_.end() ? nullptr : it->second;
+}
+
+void Engine::set_view_store(std::shared_ptr<ViewStore> store) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  views_ = std::move(store);
+}
+
+std::shared_ptr<ViewStore> Engine::view_store() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return views_;
+}
+
 void Engine::drop_catalog(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
   catalogs_.erase(lower(name));
@@ -183,16 +248,22 @@ std::vector<std::string> Engine::catalog_names() {
 }
 
 StatementResult Engine::execute(const std::string& sql, planner::Session& session, std::atomic<bool>* cancel) {
+  QueryControl control;
+  control.cancel = cancel;
+  return execute(sql, session, control);
+}
+
+StatementResult Engine::execute(const std::string& sql, planner::Session& session, const QueryControl& control) {
   auto statement = sql::parse_statement(sql);
   session.function_context.query_start_micros = now_micros();
   switch (statement->kind) {
-    case sql::StatementKind::QUERY: return run_query(sql, *statement->query, session, cancel, false, false);
+    case sql::StatementKind::QUERY: return run_query(sql, *statement->query, session, control, false, false);
     case sql::StatementKind::EXPLAIN:
     case sql::StatementKind::EXPLAIN_ANALYZE: {
       if (!statement->inner || statement->inner->kind != sql::StatementKind::QUERY)
         throw_error(ErrorCode::NOT_SUPPORTED, "EXPLAIN is supported for queries only", statement->location.line,
                     statement->location.column);
-      return run_query(sql, *statement->inner->query, session, cancel, true,
+      return run_query(sql, *statement->inner->query, session, control, true,
                        statement->kind == sql::StatementKind::EXPLAIN_ANALYZE);
     }
     default: return run_metadata(*statement, session);
@@ -200,12 +271,15 @@ StatementResult Engine::execute(const std::string& sql, planner::Session& sessio
 }
 
 StatementResult Engine::run_query(const std::string& sql, const sql::Query& query, planner::Session& session,
-                                  std::atomic<bool>* cancel, bool explain, bool analyze) {
+                                  const QueryControl& control, bool explain, bool analyze) {
   auto start = std::chrono::steady_clock::now();
   planner::Binder binder(*resolver_, session);
   planner::BoundQuery bound = binder.bind_query(query);
   planner::PlanPtr plan = planner::optimize(bound.plan, session.function_context);
   StatementResult result;
+  result.stats.planning_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::atomic<bool>* cancel = control.cancel;
   if (explain && !analyze) {
     result.names = {"Query Plan"};
     result.types = {Type::varchar()};
@@ -237,11 +311,19 @@ StatementResult Engine::run_query(const std::string& sql, const sql::Query& quer
   std::condition_variable watch_done;
   bool watching = true;
   std::thread watcher;
-  if (cancel) {
+  std::atomic<bool> over_limit{false};
+  if (cancel || control.max_bytes_scanned || control.bytes_scanned) {
     watcher = std::thread([&] {
       std::unique_lock<std::mutex> lock(watch_mutex);
       while (watching) {
-        if (cancel->load()) {
+        uint64_t scanned = context.bytes_scanned.load();
+        if (control.bytes_scanned) control.bytes_scanned->store(scanned);
+        bool stop = cancel && cancel->load();
+        if (control.max_bytes_scanned && scanned > control.max_bytes_scanned) {
+          over_limit = true;
+          stop = true;
+        }
+        if (stop) {
           lock.unlock();
           context.cancel();
           return;
@@ -263,10 +345,19 @@ StatementResult Engine::run_query(const std::string& sql, const sql::Query& quer
     chunks = exec::execute_plan(plan, context);
   } catch (...) {
     stop_watching();
+    if (over_limit)
+      throw_error(ErrorCode::LIMIT_EXCEEDED, "Query scanned more than the limit of " +
+                                                 std::to_string(control.max_bytes_scanned) + " bytes (" +
+                                                 std::to_string(context.bytes_scanned.load()) + " bytes read)");
     if (cancel && cancel->load()) throw_error(ErrorCode::CANCELLED, "Query was cancelled by the user");
     throw;
   }
   stop_watching();
+  if (control.bytes_scanned) control.bytes_scanned->store(context.bytes_scanned.load());
+  if (control.max_bytes_scanned && context.bytes_scanned.load() > control.max_bytes_scanned)
+    throw_error(ErrorCode::LIMIT_EXCEEDED, "Query scanned more than the limit of " +
+                                               std::to_string(control.max_bytes_scanned) + " bytes (" +
+                                               std::to_string(context.bytes_scanned.load()) + " bytes read)");
   result.stats.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   result.stats.bytes_scanned = context.bytes_scanned.load();
@@ -284,6 +375,7 @@ StatementResult Engine::run_query(const std::string& sql, const sql::Query& quer
     result.chunks.push_back(single_column({std::string(buffer) + text}));
     return result;
   }
+  if (control.keep_plan) result.executed_plan = planner::plan_to_string(*plan, true);
   result.names = bound.names;
   for (const auto& c : plan->columns) result.types.push_back(c.type);
   result.chunks = std::move(chunks);
@@ -351,12 +443,9 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
                     loc.line, loc.column);
       auto tables = connector->list_tables(schema);
       for (auto& t : tables) t = lower(t);
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        std::string prefix = lower(catalog) + "." + lower(schema) + ".";
-        for (const auto& [key, sql] : views_)
-          if (key.rfind(prefix, 0) == 0) tables.push_back(key.substr(prefix.size()));
-      }
+      for (auto& view : view_store()->list(lower(catalog), lower(schema))) tables.push_back(view);
+      std::sort(tables.begin(), tables.end());
+      tables.erase(std::unique(tables.begin(), tables.end()), tables.end());
       result.names = {"Table"};
       result.types = {Type::varchar()};
       result.chunks.push_back(single_column(filter(tables)));
@@ -427,30 +516,47 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
       planner::Binder binder(*resolver_, session);
       std::string catalog, schema, name;
       binder.resolve_table_name(statement.name, statement.location, &catalog, &schema, &name);
-      std::string key = lower(catalog) + "." + lower(schema) + "." + lower(name);
+      catalog = lower(catalog);
+      schema = lower(schema);
+      name = lower(name);
+      std::string key = catalog + "." + schema + "." + name;
+      auto store = view_store();
       result.is_query = false;
       if (statement.kind == sql::StatementKind::CREATE_VIEW) {
         // Validate the definition now so a broken view is rejected at creation.
         binder.bind_query(*statement.query);
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (views_.count(key) && !statement.or_replace)
+        connector_for(catalog);
+        if (!store->put(catalog, schema, name, statement.original_sql, statement.or_replace))
           throw_error(ErrorCode::ALREADY_EXISTS, "View '" + key + "' already exists", loc.line, loc.column);
-        views_[key] = statement.original_sql;
         result.update_type = "CREATE VIEW";
       } else if (statement.kind == sql::StatementKind::DROP_VIEW) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (!views_.erase(key) && !statement.if_exists)
+        if (!store->remove(catalog, schema, name) && !statement.if_exists)
           throw_error(ErrorCode::NOT_FOUND, "View '" + key + "' does not exist", loc.line, loc.column);
         result.update_type = "DROP VIEW";
       } else {
-        std::lock_guard<std::mutex> lock(mutex_);
-        auto it = views_.find(key);
-        if (it == views_.end()) throw_error(ErrorCode::NOT_FOUND, "View '" + key + "' does not exist", loc.line, loc.column);
+        auto sql_text = store->find(catalog, schema, name);
+        if (!sql_text) throw_error(ErrorCode::NOT_FOUND, "View '" + key + "' does not exist", loc.line, loc.column);
         result.is_query = true;
         result.names = {"Create View"};
         result.types = {Type::varchar()};
-        result.chunks.push_back(single_column({"CREATE VIEW " + key + " AS\n" + it->second}));
+        result.chunks.push_back(single_column({"CREATE VIEW " + key + " AS\n" + *sql_text}));
       }
+      return result;
+    }
+    case sql::StatementKind::SHOW_VIEWS: {
+      std::string catalog = session.catalog, schema = session.schema;
+      if (statement.name.size() == 1) schema = statement.name[0];
+      if (statement.name.size() == 2) {
+        catalog = statement.name[0];
+        schema = statement.name[1];
+      }
+      if (catalog.empty() || schema.empty())
+        throw_error(ErrorCode::NOT_FOUND, "Schema must be specified when session schema is not set", loc.line,
+                    loc.column);
+      connector_for(lower(catalog));
+      result.names = {"View"};
+      result.types = {Type::varchar()};
+      result.chunks.push_back(single_column(filter(view_store()->list(lower(catalog), lower(schema)))));
       return result;
     }
     default: break;

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct EngineOptions {
 };
 
 struct QueryStats {
+  double planning_ms = 0;        // parse, bind, optimize
   uint64_t rows = 0;
   uint64_t bytes_scanned = 0;
   uint64_t rows_scanned = 0;
@@ -37,7 +39,32 @@ struct StatementResult {
   QueryStats stats;
   bool is_query = true;  // false for USE / CREATE VIEW ... (no result set)
   std::string update_type;
+  std::string executed_plan;  // with QueryControl::keep_plan: the plan with per-operator statistics
   size_t row_count() const;
+};
+
+// Where views live. The engine keeps them in memory by default; the Athena service stores
+// them in its metastore so they survive restarts. Names arrive lower-cased. Thread-safe.
+class ViewStore {
+ public:
+  virtual ~ViewStore() = default;
+  virtual std::optional<std::string> find(const std::string& catalog, const std::string& schema,
+                                          const std::string& name) = 0;
+  // Stores the view's SELECT text; returns false (and changes nothing) when it exists and !replace.
+  virtual bool put(const std::string& catalog, const std::string& schema, const std::string& name,
+                   const std::string& sql, bool replace) = 0;
+  // Returns false when there was no such view.
+  virtual bool remove(const std::string& catalog, const std::string& schema, const std::string& name) = 0;
+  // Names of the views of one schema.
+  virtual std::vector<std::string> list(const std::string& catalog, const std::string& schema) = 0;
+};
+
+// How a caller steers and watches one statement.
+struct QueryControl {
+  std::atomic<bool>* cancel = nullptr;      // set to stop the statement with Error(CANCELLED)
+  uint64_t max_bytes_scanned = 0;           // 0 = unlimited; beyond it: Error(LIMIT_EXCEEDED)
+  std::atomic<uint64_t>* bytes_scanned = nullptr;  // when set, updated while the query runs
+  bool keep_plan = false;                   // fill StatementResult::executed_plan
 };
 
 class Engine {
@@ -49,24 +76,33 @@ class Engine {
   void load_config_dir(const std::string& config_dir);
   // Registers (or replaces) a catalog. Throws Error for an unknown connector or bad properties.
   void add_catalog(const std::string& name, const ConnectorProperties& properties);
+  // Registers (or replaces) a catalog served by an already built connector.
+  void add_catalog(const std::string& name, std::shared_ptr<Connector> connector);
   void drop_catalog(const std::string& name);
+  bool has_catalog(const std::string& name);
+  // The connector of a catalog; nullptr when there is none.
+  std::shared_ptr<Connector> find_connector(const std::string& name);
+  // Replaces the in-memory view store (call before executing statements).
+  void set_view_store(std::shared_ptr<ViewStore> store);
   std::vector<std::string> catalog_names();
 
   // Executes one statement. `cancel` (optional) stops it early with Error(CANCELLED).
   StatementResult execute(const std::string& sql, planner::Session& session, std::atomic<bool>* cancel = nullptr);
+  StatementResult execute(const std::string& sql, planner::Session& session, const QueryControl& control);
 
   const EngineOptions& options() const { return options_; }
 
  private:
   class Resolver;
   StatementResult run_query(const std::string& sql, const sql::Query& query, planner::Session& session,
-                            std::atomic<bool>* cancel, bool explain, bool analyze);
+                            const QueryControl& control, bool explain, bool analyze);
   StatementResult run_metadata(const sql::Statement& statement, planner::Session& session);
+  std::shared_ptr<ViewStore> view_store();
 
   EngineOptions options_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Connector>> catalogs_;
-  std::map<std::string, std::string> views_;  // "catalog.schema.name" -> SQL
+  std::shared_ptr<ViewStore> views_;
   std::unique_ptr<Resolver> resolver_;
 };
 

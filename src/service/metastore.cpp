@@ -502,11 +502,11 @@ void Metastore::delete_workgroup(const std::string& name, bool recursive) {
     // A statement left on a row would keep the COMMIT below from finishing; this one ends here.
     Statement used(impl_->db,
                    "SELECT EXISTS (SELECT 1 FROM named_queries WHERE workgroup = ?1) "
-                   "OR EXISTS (SELECT 1 FROM queries WHERE workgroup = ?1)");
+                   "OR EXISTS (SELECT 1 FROM queries WHERE workgroup = ?1 AND state IN ('QUEUED', 'RUNNING'))");
     used.bind(1, name);
     if (used.step() && used.int64(0) != 0) {
       throw_error(ErrorCode::INVALID_ARGUMENT,
-                  "workgroup '" + name + "' still holds named queries or query executions; delete it recursively");
+                  "workgroup '" + name + "' still holds named queries or queued/running queries; delete it recursively");
     }
   }
   // Named queries and history go with it (ON DELETE CASCADE).
@@ -917,6 +917,24 @@ User Metastore::add_user(const std::string& name) {
     if (named.step()) throw_error(ErrorCode::ALREADY_EXISTS, "user '" + name + "' already exists");
   }
   throw_error(ErrorCode::INTERNAL_ERROR, "could not generate a unique access key");
+}
+
+User Metastore::import_user(const std::string& name, const std::string& access_key_id,
+                            const std::string& secret_access_key) {
+  require_non_empty(name, "user name");
+  if (access_key_id.size() < 3 || access_key_id.size() > 128)
+    throw_error(ErrorCode::INVALID_ARGUMENT, "an access key id has 3 to 128 characters");
+  if (secret_access_key.size() < 3 || secret_access_key.size() > 128)
+    throw_error(ErrorCode::INVALID_ARGUMENT, "a secret access key has 3 to 128 characters");
+  std::lock_guard<std::mutex> lock(mutex_);
+  User user{name, access_key_id, secret_access_key, now_millis()};
+  Statement insert(impl_->db,
+                   "INSERT INTO users (name, access_key_id, secret_access_key, created_at) VALUES (?1, ?2, ?3, ?4)");
+  insert.bind(1, user.name).bind(2, user.access_key_id).bind(3, user.secret_access_key).bind(4, user.created_at);
+  int constraint = insert.insert();
+  if (constraint == 0) return user;
+  if (!is_unique_violation(constraint)) fail_constraint(constraint);
+  throw_error(ErrorCode::ALREADY_EXISTS, "user '" + name + "' or access key " + access_key_id + " already exists");
 }
 
 std::optional<User> Metastore::find_user_by_access_key(const std::string& access_key_id) {

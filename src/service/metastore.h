@@ -239,9 +239,9 @@ class Metastore {
   Page<WorkGroup> list_workgroups(int max_results = 0, const std::string& next_token = "");
   // Throws NOT_FOUND, INVALID_ARGUMENT (configuration not a JSON object).
   WorkGroup update_workgroup(const std::string& name, const WorkGroupUpdate& update);
-  // Deletes the workgroup; with `recursive` also its named queries and query history.
+  // Deletes the workgroup and its query history; with `recursive` also its named queries.
   // Throws NOT_FOUND; INVALID_ARGUMENT for `primary`, or when not recursive and the
-  // workgroup still holds named queries or queries.
+  // workgroup still holds named queries or queued/running queries.
   void delete_workgroup(const std::string& name, bool recursive = false);
 
   // --- views ---------------------------------------------------------------------------
@@ -300,6 +300,9 @@ class Metastore {
   // Creates a user with a fresh access key pair from a CSPRNG. Throws INVALID_ARGUMENT
   // (empty name), ALREADY_EXISTS.
   User add_user(const std::string& name);
+  // Creates a user with a given key pair (e.g. the one the aws CLI is already configured
+  // with). Throws INVALID_ARGUMENT, ALREADY_EXISTS (name or access key id).
+  User import_user(const std::string& name, const std::string& access_key_id, const std::string& secret_access_key);
   std::optional<User> find_user_by_access_key(const std::string& access_key_id);
   // Ordered by name; secrets included (callers redact them for display).
   Page<User> list_users(int max_results = 0, const std::string& next_token = "");

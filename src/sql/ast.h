@@ -179,6 +179,7 @@ enum class StatementKind {
   CREATE_VIEW,
   DROP_VIEW,
   SHOW_CREATE_VIEW,
+  SHOW_VIEWS,
 };
 
 struct Statement {

@@ -95,6 +95,9 @@ StatementPtr Parser::parse_statement_inner() {
     } else if (accept("tables")) {
       stmt->kind = StatementKind::SHOW_TABLES;
       if (accept("from") || accept("in")) stmt->name = qualified_name();
+    } else if (accept("views")) {
+      stmt->kind = StatementKind::SHOW_VIEWS;
+      if (accept("from") || accept("in")) stmt->name = qualified_name();
     } else if (accept("columns")) {
       stmt->kind = StatementKind::SHOW_COLUMNS;
       if (!accept("from")) expect("in");
@@ -106,7 +109,7 @@ StatementPtr Parser::parse_statement_inner() {
       stmt->kind = StatementKind::SHOW_CREATE_VIEW;
       stmt->name = qualified_name();
     } else {
-      fail_expecting("CATALOGS, SCHEMAS, TABLES, COLUMNS, FUNCTIONS");
+      fail_expecting("CATALOGS, SCHEMAS, TABLES, VIEWS, COLUMNS, FUNCTIONS, CREATE VIEW");
     }
     if (accept("like")) {
       if (peek().type != TokenType::STRING) fail_expecting("string");
