@@ -7,6 +7,8 @@
 #                (starts its own MariaDB and PostgreSQL; not part of `make test`)
 #   make bench-dynamodb   build, then 100,000 DynamoDB items in dynalite: full scan vs a plain
 #                parallel Scan client, key lookup latency (starts its own dynalite)
+#   make bench-service    build, then the Athena service's overhead: a 1-row query from
+#                StartQueryExecution to SUCCEEDED, p50/p99 and 8-client throughput
 #   make deps | build | clean
 #
 # Variables: SKIP_ASAN=1 skips the ASan/UBSan stage of `make test`; TEST_SERVICES names the
@@ -31,7 +33,7 @@ TEST_SERVICES ?= mariadb postgres dynalite s3rver
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
                  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
-.PHONY: all deps build demo test test-release test-asan bench bench-relational bench-dynamodb clean
+.PHONY: all deps build demo test test-release test-asan bench bench-relational bench-dynamodb bench-service clean
 
 all: build
 
@@ -44,6 +46,7 @@ build:
 
 demo: deps build
 	./build/release/tributary demo
+	scripts/demo-service.sh ./build/release/tributary
 
 # Services (if any) are stopped on every exit; the last thing printed is ctest's summary.
 test: deps build
@@ -94,3 +97,6 @@ bench-dynamodb: build
 
 clean:
 	rm -rf build bench/data
+
+bench-service: build
+	python3 bench/athena_service.py ./build/release/tributary 200

@@ -79,6 +79,7 @@ int run_server(const ServerOptions& options) {
 
   httplib::Server server;
   server.set_keep_alive_max_count(100000);
+  server.set_tcp_nodelay(true);  // headers and body go out in two writes: no Nagle delay between them
   server.set_keep_alive_timeout(30);
   server.set_payload_max_length(16u << 20);
   server.new_task_queue = [] { return new httplib::ThreadPool(16); };
