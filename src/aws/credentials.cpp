@@ -10,6 +10,7 @@
 
 #include "aws/aws_client.h"
 #include "common/error.h"
+#include "common/text.h"
 
 namespace tributary::aws {
 namespace {
@@ -17,14 +18,6 @@ namespace {
 std::string env(const char* name) {
   const char* value = std::getenv(name);
   return value ? std::string(value) : std::string();
-}
-
-std::string trim(const std::string& text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  return text.substr(begin, end - begin);
 }
 
 std::string home_path(const std::string& relative) {
@@ -44,19 +37,19 @@ IniFile read_ini(const std::string& path) {
   std::string line;
   std::string section;
   while (std::getline(in, line)) {
-    std::string text = trim(line);
+    std::string text = trim_ascii(line);
     if (text.empty() || text[0] == '#' || text[0] == ';') continue;
     if (text.front() == '[') {
       size_t close = text.find(']');
-      section = trim(text.substr(1, close == std::string::npos ? std::string::npos : close - 1));
+      section = trim_ascii(text.substr(1, close == std::string::npos ? std::string::npos : close - 1));
       sections[section];
       continue;
     }
     size_t equals = text.find('=');
     if (equals == std::string::npos || section.empty()) continue;
-    std::string key = trim(text.substr(0, equals));
+    std::string key = trim_ascii(text.substr(0, equals));
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
-    sections[section][key] = trim(text.substr(equals + 1));
+    sections[section][key] = trim_ascii(text.substr(equals + 1));
   }
   return sections;
 }

@@ -6,6 +6,8 @@
 // signs for S3 (sign_v4 with s3_path: no dot-segment normalization, no double encoding).
 #include "aws/s3_client.h"
 
+#include "aws/sigv4_internal.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -24,22 +26,8 @@ namespace tributary::aws {
 namespace detail {
 namespace {
 
-bool unreserved(unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~'; }
-
 std::string percent_encode(std::string_view text, bool keep_slash) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size() * 3 / 2);
-  for (unsigned char c : text) {
-    if (unreserved(c) || (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(digits[c >> 4]);
-      out.push_back(digits[c & 0xF]);
-    }
-  }
-  return out;
+  return sigv4_internal::uri_encode(std::string(text), keep_slash);
 }
 
 void append_utf8(std::string& out, uint32_t code_point) {

@@ -14,6 +14,9 @@ inline constexpr const char* kAlgorithm = "AWS4-HMAC-SHA256";
 std::string to_hex(const std::string& bytes);
 // Raw HMAC-SHA256 of `data` under `key`.
 std::string hmac_sha256(const std::string& key, const std::string& data);
+// SigV4's UriEncode (also S3's key encoding): A-Z a-z 0-9 - _ . ~ stay (and '/' with
+// keep_slash), every other byte becomes %XX with upper-case hex.
+std::string uri_encode(const std::string& text, bool keep_slash);
 // ASCII lower-casing (header names).
 std::string lower(std::string text);
 

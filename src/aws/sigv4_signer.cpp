@@ -24,9 +24,11 @@ namespace tributary::aws {
 namespace sigv4_internal {
 namespace {
 
-bool unreserved(unsigned char c) {
+bool unreserved_character(unsigned char c) {
   return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
 }
+
+}  // namespace
 
 // SigV4's UriEncode: unreserved characters stay, everything else becomes %XX (upper-case).
 std::string uri_encode(const std::string& text, bool keep_slash) {
@@ -34,7 +36,7 @@ std::string uri_encode(const std::string& text, bool keep_slash) {
   std::string out;
   out.reserve(text.size() * 3 / 2);
   for (unsigned char c : text) {
-    if (unreserved(c) || (keep_slash && c == '/')) {
+    if (unreserved_character(c) || (keep_slash && c == '/')) {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');
@@ -44,6 +46,8 @@ std::string uri_encode(const std::string& text, bool keep_slash) {
   }
   return out;
 }
+
+namespace {
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

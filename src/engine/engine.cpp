@@ -402,6 +402,19 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
                   loc.column);
     return c;
   };
+  // SHOW TABLES / SHOW VIEWS [FROM|IN [catalog.]schema]: the schema named, else the session's.
+  auto target_schema = [&]() -> std::pair<std::string, std::string> {
+    std::string catalog = session.catalog, schema = session.schema;
+    if (statement.name.size() == 1) schema = statement.name[0];
+    if (statement.name.size() == 2) {
+      catalog = statement.name[0];
+      schema = statement.name[1];
+    }
+    if (catalog.empty() || schema.empty())
+      throw_error(ErrorCode::NOT_FOUND, "Schema must be specified when session schema is not set", loc.line,
+                  loc.column);
+    return {catalog, schema};
+  };
   switch (statement.kind) {
     case sql::StatementKind::SHOW_CATALOGS:
       result.names = {"Catalog"};
@@ -423,15 +436,7 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
       return result;
     }
     case sql::StatementKind::SHOW_TABLES: {
-      std::string catalog = session.catalog, schema = session.schema;
-      if (statement.name.size() == 1) schema = statement.name[0];
-      if (statement.name.size() == 2) {
-        catalog = statement.name[0];
-        schema = statement.name[1];
-      }
-      if (catalog.empty() || schema.empty())
-        throw_error(ErrorCode::NOT_FOUND, "Schema must be specified when session schema is not set", loc.line,
-                    loc.column);
+      auto [catalog, schema] = target_schema();
       auto connector = connector_for(lower(catalog));
       if (lower(schema) == "information_schema") connector = connector_for("system");
       auto schemas = connector->list_schemas();
@@ -544,15 +549,7 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
       return result;
     }
     case sql::StatementKind::SHOW_VIEWS: {
-      std::string catalog = session.catalog, schema = session.schema;
-      if (statement.name.size() == 1) schema = statement.name[0];
-      if (statement.name.size() == 2) {
-        catalog = statement.name[0];
-        schema = statement.name[1];
-      }
-      if (catalog.empty() || schema.empty())
-        throw_error(ErrorCode::NOT_FOUND, "Schema must be specified when session schema is not set", loc.line,
-                    loc.column);
+      auto [catalog, schema] = target_schema();
       connector_for(lower(catalog));
       result.names = {"View"};
       result.types = {Type::varchar()};

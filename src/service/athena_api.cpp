@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "service/page_token.h"
 
 namespace tributary::service {
@@ -29,11 +30,6 @@ struct ApiException {
 
 [[noreturn]] void metadata_error(const std::string& message) {
   throw ApiException{400, "MetadataException", message, ""};
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = (char)std::tolower((unsigned char)c);
-  return s;
 }
 
 double epoch_seconds(int64_t millis) { return (double)millis / 1000.0; }
@@ -322,7 +318,7 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
       }
       return out + "\"";
     };
-    auto result = engine_.execute("DESCRIBE " + quote(lower(catalog)) + "." + quote(schema) + "." + quote(table), session);
+    auto result = engine_.execute("DESCRIBE " + quote(to_lower_ascii(catalog)) + "." + quote(schema) + "." + quote(table), session);
     json columns = json::array();
     for (const auto& chunk : result.chunks)
       for (size_t r = 0; r < chunk.size; r++)
@@ -332,7 +328,7 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
   };
   auto view_names = [&](const std::string& catalog, const std::string& schema) {
     std::vector<std::string> names;
-    for (const auto& v : metastore_.list_views(lower(catalog), lower(schema), 1 << 20).items) names.push_back(v.name);
+    for (const auto& v : metastore_.list_views(to_lower_ascii(catalog), to_lower_ascii(schema), 1 << 20).items) names.push_back(v.name);
     return names;
   };
 
@@ -372,15 +368,17 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
     }
     return json{{"QueryExecutions", found}, {"UnprocessedQueryExecutionIds", missing}};
   };
-  handlers["ListQueryExecutions"] = [&] {
+  // ListQueryExecutions and ListNamedQueries: ids of one workgroup (default primary), paged.
+  auto list_ids = [&](const char* field, IdPage (Metastore::*list)(const std::string&, int, const std::string&)) {
     std::string workgroup = get_string(request, "WorkGroup");
     if (workgroup.empty()) workgroup = "primary";
     if (!metastore_.find_workgroup(workgroup)) invalid_request("WorkGroup " + workgroup + " is not found.");
-    auto page = metastore_.list_queries(workgroup, get_max_results(request, 0, 50), get_string(request, "NextToken"));
-    json out = {{"QueryExecutionIds", page.ids}};
+    auto page = (metastore_.*list)(workgroup, get_max_results(request, 0, 50), get_string(request, "NextToken"));
+    json out = {{field, page.ids}};
     if (!page.next_token.empty()) out["NextToken"] = page.next_token;
     return out;
   };
+  handlers["ListQueryExecutions"] = [&] { return list_ids("QueryExecutionIds", &Metastore::list_queries); };
   handlers["StopQueryExecution"] = [&] {
     queries_.stop(get_string(request, "QueryExecutionId", true));
     return json::object();
@@ -522,7 +520,7 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
   handlers["DeleteDataCatalog"] = [&] {
     std::string name = get_string(request, "Name", true);
     auto entry = catalogs_.find(name);
-    if (!entry || entry->from_config || lower(name) == lower(kAwsDataCatalog)) {
+    if (!entry || entry->from_config || to_lower_ascii(name) == to_lower_ascii(kAwsDataCatalog)) {
       if (entry) invalid_request("DataCatalog " + name + " cannot be deleted through the API");
       invalid_request("DataCatalog " + name + " was not found");
     }
@@ -617,9 +615,9 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
     std::vector<json> items;
     std::sort(schemas.begin(), schemas.end());
     for (const auto& s : schemas)
-      if (lower(s) != "information_schema") items.push_back({{"Name", lower(s)}});
+      if (to_lower_ascii(s) != "information_schema") items.push_back({{"Name", to_lower_ascii(s)}});
     auto [page, next] = page_of(items, get_max_results(request, 1, 50), 50, get_string(request, "NextToken"),
-                                "databases", lower(catalog));
+                                "databases", to_lower_ascii(catalog));
     json out = {{"DatabaseList", page}};
     if (!next.empty()) out["NextToken"] = next;
     return out;
@@ -633,14 +631,14 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
       metadata_error(e.message());
     }
     for (const auto& s : schemas)
-      if (lower(s) == lower(database)) return connector;
+      if (to_lower_ascii(s) == to_lower_ascii(database)) return connector;
     metadata_error("Database '" + database + "' does not exist in catalog '" + catalog + "'." +
                    did_you_mean(database, schemas));
   };
   handlers["GetDatabase"] = [&] {
     std::string catalog = get_string(request, "CatalogName", true), database = get_string(request, "DatabaseName", true);
     check_database(catalog, database);
-    return json{{"Database", {{"Name", lower(database)}}}};
+    return json{{"Database", {{"Name", to_lower_ascii(database)}}}};
   };
   handlers["ListTableMetadata"] = [&] {
     std::string catalog = get_string(request, "CatalogName", true), database = get_string(request, "DatabaseName", true);
@@ -658,12 +656,12 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
     for (auto& n : names)
       if (table_matches(expression, n.first)) matching.push_back(n);
     auto [page, next] = page_of(matching, get_max_results(request, 1, 50), 50, get_string(request, "NextToken"),
-                                "tables", lower(catalog) + "." + lower(database) + "/" + expression);
+                                "tables", to_lower_ascii(catalog) + "." + to_lower_ascii(database) + "/" + expression);
     json list = json::array();
     for (const auto& [name, is_view] : page) {
       json columns;
       try {
-        columns = describe(catalog, lower(database), name);
+        columns = describe(catalog, to_lower_ascii(database), name);
       } catch (const Error& e) {
         metadata_error(e.message());
       }
@@ -681,15 +679,15 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
     std::string catalog = get_string(request, "CatalogName", true), database = get_string(request, "DatabaseName", true),
                 table = get_string(request, "TableName", true);
     check_database(catalog, database);
-    bool is_view = metastore_.find_view(lower(catalog), lower(database), lower(table)).has_value();
+    bool is_view = metastore_.find_view(to_lower_ascii(catalog), to_lower_ascii(database), to_lower_ascii(table)).has_value();
     json columns;
     try {
-      columns = describe(catalog, lower(database), table);
+      columns = describe(catalog, to_lower_ascii(database), table);
     } catch (const Error& e) {
       metadata_error(e.message());
     }
     return json{{"TableMetadata",
-                 {{"Name", lower(table)},
+                 {{"Name", to_lower_ascii(table)},
                   {"TableType", is_view ? "VIRTUAL_VIEW" : "EXTERNAL_TABLE"},
                   {"Columns", columns},
                   {"PartitionKeys", json::array()},
@@ -717,15 +715,7 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
       throw;
     }
   };
-  handlers["ListNamedQueries"] = [&] {
-    std::string workgroup = get_string(request, "WorkGroup");
-    if (workgroup.empty()) workgroup = "primary";
-    if (!metastore_.find_workgroup(workgroup)) invalid_request("WorkGroup " + workgroup + " is not found.");
-    auto page = metastore_.list_named_queries(workgroup, get_max_results(request, 0, 50), get_string(request, "NextToken"));
-    json out = {{"NamedQueryIds", page.ids}};
-    if (!page.next_token.empty()) out["NextToken"] = page.next_token;
-    return out;
-  };
+  handlers["ListNamedQueries"] = [&] { return list_ids("NamedQueryIds", &Metastore::list_named_queries); };
   handlers["BatchGetNamedQuery"] = [&] {
     auto batch = metastore_.batch_get_named_queries(get_string_list(request, "NamedQueryIds", true, 50));
     json found = json::array(), missing = json::array();

@@ -5,15 +5,11 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace tributary::service {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = (char)std::tolower((unsigned char)c);
-  return s;
-}
 
 // The built-in AwsDataCatalog: our metastore. Database `default` always exists; tables come
 // from later issues (external tables); views are listed by the engine from the view store.
@@ -23,7 +19,7 @@ class GlueCatalogConnector : public Connector {
   std::string type() const override { return "glue"; }
   std::vector<std::string> list_schemas() override {
     std::set<std::string> schemas = {"default"};
-    auto page = metastore_.list_views(lower(kAwsDataCatalog), "", 1 << 20);
+    auto page = metastore_.list_views(to_lower_ascii(kAwsDataCatalog), "", 1 << 20);
     for (const auto& view : page.items) schemas.insert(view.schema);
     return {schemas.begin(), schemas.end()};
   }
@@ -99,7 +95,7 @@ ConnectorProperties connector_properties(const ConnectorFunction& function) {
 }
 
 void validate_data_catalog(Metastore& metastore, const DataCatalog& catalog) {
-  if (lower(catalog.name) == lower(kAwsDataCatalog) || lower(catalog.name) == "system")
+  if (to_lower_ascii(catalog.name) == to_lower_ascii(kAwsDataCatalog) || to_lower_ascii(catalog.name) == "system")
     throw_error(ErrorCode::INVALID_ARGUMENT, "The catalog name '" + catalog.name + "' is reserved");
   switch (catalog.type) {
     case DataCatalogType::LAMBDA: {
@@ -159,7 +155,7 @@ ServiceCatalogs::ServiceCatalogs(Metastore& metastore, engine::Engine& engine, c
     for (const auto& entry : fs::directory_iterator(fs::path(config_dir) / "catalog")) {
       if (entry.path().extension() != ".properties") continue;
       auto properties = engine::read_properties_file(entry.path().string());
-      config_catalogs_[lower(entry.path().stem().string())] = properties["connector.name"];
+      config_catalogs_[to_lower_ascii(entry.path().stem().string())] = properties["connector.name"];
     }
     engine_.load_config_dir(config_dir);
   }
@@ -185,7 +181,7 @@ void ServiceCatalogs::sync() {
   auto catalogs = metastore_.list_data_catalogs(1 << 20).items;
   std::set<std::string> present;
   for (const auto& catalog : catalogs) {
-    std::string name = lower(catalog.name);
+    std::string name = to_lower_ascii(catalog.name);
     present.insert(name);
     if (catalog.type == DataCatalogType::GLUE || catalog.type == DataCatalogType::HIVE) {
       // Another name for the metastore catalog.
@@ -235,7 +231,7 @@ std::vector<ServiceCatalogs::Entry> ServiceCatalogs::list() {
   glue.description = "The tributary metastore (views and, later, external tables)";
   glue.parameters["catalog-id"] = "tributary";
   entries.push_back(glue);
-  std::set<std::string> seen = {lower(kAwsDataCatalog)};
+  std::set<std::string> seen = {to_lower_ascii(kAwsDataCatalog)};
   for (const auto& catalog : metastore_.list_data_catalogs(1 << 20).items) {
     Entry entry;
     entry.name = catalog.name;
@@ -244,10 +240,10 @@ std::vector<ServiceCatalogs::Entry> ServiceCatalogs::list() {
     entry.parameters = catalog.parameters;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      auto it = errors_.find(lower(catalog.name));
+      auto it = errors_.find(to_lower_ascii(catalog.name));
       if (it != errors_.end()) entry.error = it->second;
     }
-    seen.insert(lower(catalog.name));
+    seen.insert(to_lower_ascii(catalog.name));
     entries.push_back(entry);
   }
   for (const auto& [name, connector_name] : config_catalogs_) {
@@ -261,19 +257,19 @@ std::vector<ServiceCatalogs::Entry> ServiceCatalogs::list() {
     entries.push_back(entry);
   }
   std::sort(entries.begin(), entries.end(),
-            [](const Entry& a, const Entry& b) { return lower(a.name) < lower(b.name); });
+            [](const Entry& a, const Entry& b) { return to_lower_ascii(a.name) < to_lower_ascii(b.name); });
   return entries;
 }
 
 std::optional<ServiceCatalogs::Entry> ServiceCatalogs::find(const std::string& name) {
   for (auto& entry : list())
-    if (lower(entry.name) == lower(name)) return entry;
+    if (to_lower_ascii(entry.name) == to_lower_ascii(name)) return entry;
   return std::nullopt;
 }
 
 std::shared_ptr<Connector> ServiceCatalogs::connector(const std::string& name) {
   sync();
-  std::string catalog = lower(name);
+  std::string catalog = to_lower_ascii(name);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = errors_.find(catalog);

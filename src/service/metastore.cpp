@@ -897,6 +897,15 @@ int Metastore::recover_interrupted(const std::string& reason) {
 // ---------------------------------------------------------------------------------------
 // Users
 
+namespace {
+// Inserts a user row; returns 0 or the SQLite constraint code (duplicate name or key).
+int insert_user(sqlite3* db, const User& user) {
+  Statement insert(db, "INSERT INTO users (name, access_key_id, secret_access_key, created_at) VALUES (?1, ?2, ?3, ?4)");
+  insert.bind(1, user.name).bind(2, user.access_key_id).bind(3, user.secret_access_key).bind(4, user.created_at);
+  return insert.insert();
+}
+}  // namespace
+
 User Metastore::add_user(const std::string& name) {
   require_non_empty(name, "user name");
   static constexpr std::string_view kKeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -906,10 +915,7 @@ User Metastore::add_user(const std::string& name) {
   // An access key collision (36^17 keys) is not expected; retrying keeps the guarantee anyway.
   for (int attempt = 0; attempt < 3; ++attempt) {
     User user{name, "TRB" + random_string(kKeyAlphabet, 17), random_string(kSecretAlphabet, 40), now_millis()};
-    Statement insert(impl_->db,
-                     "INSERT INTO users (name, access_key_id, secret_access_key, created_at) VALUES (?1, ?2, ?3, ?4)");
-    insert.bind(1, user.name).bind(2, user.access_key_id).bind(3, user.secret_access_key).bind(4, user.created_at);
-    int constraint = insert.insert();
+    int constraint = insert_user(impl_->db, user);
     if (constraint == 0) return user;
     if (!is_unique_violation(constraint)) fail_constraint(constraint);
     Statement named(impl_->db, "SELECT 1 FROM users WHERE name = ?1");
@@ -928,10 +934,7 @@ User Metastore::import_user(const std::string& name, const std::string& access_k
     throw_error(ErrorCode::INVALID_ARGUMENT, "a secret access key has 3 to 128 characters");
   std::lock_guard<std::mutex> lock(mutex_);
   User user{name, access_key_id, secret_access_key, now_millis()};
-  Statement insert(impl_->db,
-                   "INSERT INTO users (name, access_key_id, secret_access_key, created_at) VALUES (?1, ?2, ?3, ?4)");
-  insert.bind(1, user.name).bind(2, user.access_key_id).bind(3, user.secret_access_key).bind(4, user.created_at);
-  int constraint = insert.insert();
+  int constraint = insert_user(impl_->db, user);
   if (constraint == 0) return user;
   if (!is_unique_violation(constraint)) fail_constraint(constraint);
   throw_error(ErrorCode::ALREADY_EXISTS, "user '" + name + "' or access key " + access_key_id + " already exists");

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "sql/parser.h"
 
 namespace tributary::service {
@@ -15,11 +16,6 @@ namespace {
 int64_t steady_millis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = (char)std::tolower((unsigned char)c);
-  return s;
 }
 
 // Athena's AthenaError for an engine error (see Athena's error catalog: category 1 SYSTEM,
@@ -391,8 +387,8 @@ void QueryManager::run(const std::shared_ptr<Task>& task) {
   try {
     catalogs_.sync();
     planner::Session session;
-    session.catalog = lower(record.catalog.empty() ? kAwsDataCatalog : record.catalog);
-    session.schema = lower(record.database.empty() ? "default" : record.database);
+    session.catalog = to_lower_ascii(record.catalog.empty() ? kAwsDataCatalog : record.catalog);
+    session.schema = to_lower_ascii(record.database.empty() ? "default" : record.database);
     for (const auto& parameter : record.execution_parameters) {
       planner::Session scratch;
       engine::StatementResult value;

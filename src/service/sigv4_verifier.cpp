@@ -15,6 +15,7 @@
 
 #include "aws/aws_client.h"
 #include "aws/sigv4_internal.h"
+#include "common/text.h"
 
 namespace tributary::service {
 namespace {
@@ -43,14 +44,6 @@ std::optional<std::string> first_header(const IncomingRequest& request, const st
     if (sigv4::lower(name) == lower_name) return value;
   }
   return std::nullopt;
-}
-
-std::string trim(const std::string& text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  return text.substr(begin, end - begin);
 }
 
 std::vector<std::string> split(const std::string& text, char separator) {
@@ -101,9 +94,9 @@ std::optional<int64_t> parse_iso8601_basic(const std::string& text) {
 // as "-0000", so numeric zones are accepted too.
 std::optional<int64_t> parse_http_date(const std::string& text) {
   static const char* months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-  std::string rest = trim(text);
+  std::string rest = trim_ascii(text);
   size_t comma = rest.find(',');
-  if (comma != std::string::npos) rest = trim(rest.substr(comma + 1));
+  if (comma != std::string::npos) rest = trim_ascii(rest.substr(comma + 1));
   std::vector<std::string> fields;
   for (const std::string& field : split(rest, ' ')) {
     if (!field.empty()) fields.push_back(field);
@@ -157,7 +150,7 @@ struct AuthorizationHeader {
 };
 
 std::optional<std::string> parse_authorization(const std::string& header, AuthorizationHeader& parsed) {
-  std::string text = trim(header);
+  std::string text = trim_ascii(header);
   size_t space = text.find_first_of(" \t");
   parsed.algorithm = text.substr(0, space);
   if (space == std::string::npos) return std::nullopt;
@@ -224,10 +217,10 @@ int AuthResult::http_status() const { return ok() ? 200 : 400; }
 AuthResult verify_sigv4(const IncomingRequest& request, const SecretLookup& lookup_secret, int64_t now_epoch_seconds,
                         const std::string& expected_service) {
   std::optional<std::string> authorization = first_header(request, "authorization");
-  if (!authorization || trim(*authorization).rfind("AWS4-", 0) != 0) {
+  if (!authorization || trim_ascii(*authorization).rfind("AWS4-", 0) != 0) {
     return failure(AuthFailure::MissingAuthentication, "Request is missing Authentication Token");
   }
-  std::string header_text = trim(*authorization);
+  std::string header_text = trim_ascii(*authorization);
   AuthorizationHeader parsed;
   if (auto error = parse_authorization(header_text, parsed)) return failure(AuthFailure::IncompleteSignature, *error);
 
@@ -246,7 +239,7 @@ AuthResult verify_sigv4(const IncomingRequest& request, const SecretLookup& look
   }
   if (!missing.empty()) return failure(AuthFailure::IncompleteSignature, missing + "Authorization=" + header_text);
 
-  std::string date_text = trim(amz_date ? *amz_date : *http_date);
+  std::string date_text = trim_ascii(amz_date ? *amz_date : *http_date);
   std::optional<int64_t> request_time = parse_iso8601_basic(date_text);
   if (!request_time && !amz_date) request_time = parse_http_date(date_text);
   if (!request_time) {
@@ -319,7 +312,7 @@ AuthResult verify_sigv4(const IncomingRequest& request, const SecretLookup& look
   // body, so it must be the body's hash (UNSIGNED-PAYLOAD is refused the same way).
   std::string payload_hash = aws::sha256_hex(request.body);
   if (std::optional<std::string> declared = first_header(request, "x-amz-content-sha256")) {
-    std::string value = trim(*declared);
+    std::string value = trim_ascii(*declared);
     if (sigv4::lower(value) != payload_hash) {
       return failure(AuthFailure::InvalidSignature,
                      "The provided 'x-amz-content-sha256' header does not match what was computed.", access_key_id);
@@ -334,7 +327,7 @@ AuthResult verify_sigv4(const IncomingRequest& request, const SecretLookup& look
   std::string string_to_sign = sigv4::string_to_sign(timestamp, scope_string, canonical);
   std::string expected =
       sigv4::to_hex(sigv4::hmac_sha256(sigv4::signing_key(*secret, scope_date, region, scope[3]), string_to_sign));
-  std::string provided = sigv4::lower(trim(parsed.parameters["Signature"]));
+  std::string provided = sigv4::lower(trim_ascii(parsed.parameters["Signature"]));
   if (provided.size() != expected.size() || CRYPTO_memcmp(provided.data(), expected.data(), expected.size()) != 0) {
     // AWS shows the client what it should have signed; the session token is redacted
     // (the string to sign keeps the hash of the real canonical request).
