@@ -288,6 +288,13 @@ check "step 10: result object" '"total_orders","total_revenue","avg_order_value"
 "1","59.98","59.98","processing","1"' \
   "$(result_object "${OPTIMIZED_QUERY_ID}.csv")"
 
+# The view expands when the query is bound: step 10's date filter still reaches MySQL.
+EXPLAIN_ID=$(aws athena start-query-execution --work-group "federated-analytics" --query QueryExecutionId --output text \
+    --query-string "EXPLAIN SELECT shipment_status, count(*) FROM default.order_analytics WHERE order_date >= DATE('2024-01-01') GROUP BY shipment_status")
+aws athena wait query-execution-completed --query-execution-id ${EXPLAIN_ID}
+check_contains "step 10: the view's filter is pushed into MySQL" "WHERE (\`order_date\` >= '2024-01-01'" \
+  "$(result_object "${EXPLAIN_ID}.csv")"
+
 # ---------------------------------------------------------------- validation 1
 CATALOGS=$(aws athena list-data-catalogs \
     --region ${AWS_REGION} \
