@@ -267,6 +267,11 @@ std::optional<ServiceCatalogs::Entry> ServiceCatalogs::find(const std::string& n
   return std::nullopt;
 }
 
+std::map<std::string, std::string> ServiceCatalogs::unavailable() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return errors_;
+}
+
 std::shared_ptr<Connector> ServiceCatalogs::connector(const std::string& name) {
   sync();
   std::string catalog = to_lower_ascii(name);

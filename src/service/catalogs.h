@@ -62,6 +62,8 @@ class ServiceCatalogs {
   // Every catalog visible to the API (not `system`), ordered by lower-cased name.
   std::vector<Entry> list();
   std::optional<Entry> find(const std::string& name);
+  // Catalogs whose connector could not be built (lower-cased name -> reason).
+  std::map<std::string, std::string> unavailable();
   // Connector of a catalog for metadata calls; nullptr when it does not exist.
   std::shared_ptr<Connector> connector(const std::string& name);
 

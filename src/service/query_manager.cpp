@@ -64,6 +64,7 @@ struct WorkgroupSettings {
   bool enforce = false;
   uint64_t bytes_cutoff = 0;
   int max_concurrent = 0;
+  bool publish_metrics = false;
 };
 
 WorkgroupSettings workgroup_settings(const WorkGroup& workgroup) {
@@ -79,6 +80,8 @@ WorkgroupSettings workgroup_settings(const WorkGroup& workgroup) {
     settings.enforce = config["EnforceWorkGroupConfiguration"].get<bool>();
   if (config.contains("BytesScannedCutoffPerQuery") && config["BytesScannedCutoffPerQuery"].is_number_integer())
     settings.bytes_cutoff = config["BytesScannedCutoffPerQuery"].get<uint64_t>();
+  if (config.contains("PublishCloudWatchMetricsEnabled") && config["PublishCloudWatchMetricsEnabled"].is_boolean())
+    settings.publish_metrics = config["PublishCloudWatchMetricsEnabled"].get<bool>();
   if (config.contains("AdditionalConfiguration") && config["AdditionalConfiguration"].is_string()) {
     auto extra = nlohmann::json::parse(config["AdditionalConfiguration"].get<std::string>(), nullptr, false);
     if (extra.is_object() && extra.contains("MaxConcurrentQueries") && extra["MaxConcurrentQueries"].is_number_integer())
@@ -181,6 +184,7 @@ std::string QueryManager::start(const StartQueryRequest& request) {
   task->workgroup = workgroup_name;
   task->workgroup_limit = settings.max_concurrent;
   task->bytes_cutoff = settings.bytes_cutoff;
+  task->publish_metrics = settings.publish_metrics;
   spdlog::info("query={} event=queued workgroup={} type={}", inserted.id, workgroup_name, statement.substatement);
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -325,6 +329,33 @@ int QueryManager::running_count() {
   return running_;
 }
 
+std::string QueryManager::metrics_text() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string out;
+  out += "# HELP tributary_queries_running Queries running now.\n# TYPE tributary_queries_running gauge\n";
+  out += "tributary_queries_running " + std::to_string(running_) + "\n";
+  out += "# HELP tributary_queries_queued Queries waiting to run.\n# TYPE tributary_queries_queued gauge\n";
+  out += "tributary_queries_queued " + std::to_string(queue_.size()) + "\n";
+  out += "# HELP tributary_queries_total Finished queries of workgroups that publish metrics, by final state.\n"
+         "# TYPE tributary_queries_total counter\n";
+  for (const auto& [workgroup, m] : metrics_)
+    for (const auto& [state, count] : m.queries_by_state)
+      out += "tributary_queries_total{workgroup=\"" + workgroup + "\",state=\"" + state + "\"} " +
+             std::to_string(count) + "\n";
+  auto counter = [&](const char* name, const char* help, uint64_t WorkgroupMetrics::*field) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n";
+    for (const auto& [workgroup, m] : metrics_)
+      out += std::string(name) + "{workgroup=\"" + workgroup + "\"} " + std::to_string(m.*field) + "\n";
+  };
+  counter("tributary_data_scanned_bytes_total", "Bytes read by the connectors (Athena's DataScannedInBytes).",
+          &WorkgroupMetrics::data_scanned_bytes);
+  counter("tributary_engine_execution_milliseconds_total", "Athena's EngineExecutionTimeInMillis, summed.",
+          &WorkgroupMetrics::engine_execution_ms);
+  counter("tributary_total_execution_milliseconds_total", "Athena's TotalExecutionTimeInMillis, summed.",
+          &WorkgroupMetrics::total_execution_ms);
+  return out;
+}
+
 int QueryManager::queued_count() {
   std::lock_guard<std::mutex> lock(mutex_);
   return (int)queue_.size();
@@ -407,7 +438,18 @@ void QueryManager::run(const std::shared_ptr<Task>& task) {
     control.bytes_scanned = &task->bytes_scanned;
     control.max_bytes_scanned = task->bytes_cutoff;
     control.keep_plan = true;
-    auto result = engine_.execute(record.query_string, session, control);
+    engine::StatementResult result;
+    try {
+      result = engine_.execute(record.query_string, session, control);
+    } catch (const Error& e) {
+      // A catalog whose connector could not be built is absent from the engine: say why.
+      if (e.code() == ErrorCode::NOT_FOUND)
+        for (const auto& [name, reason] : catalogs_.unavailable())
+          if (e.message().find("'" + name + "'") != std::string::npos)
+            throw_error(ErrorCode::SOURCE_ERROR, "Catalog '" + name + "' is not available: " + reason, e.line(),
+                        e.column());
+      throw;
+    }
     int64_t engine_done = steady_millis();
     stats.planning_time_ms = (int64_t)result.stats.planning_ms;
     stats.engine_execution_time_ms = std::max<int64_t>(engine_done - started, 0);
@@ -460,6 +502,13 @@ void QueryManager::run(const std::shared_ptr<Task>& task) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     finished_[task->id] = finished;
+    if (task->publish_metrics) {
+      auto& m = metrics_[task->workgroup];
+      m.queries_by_state[to_string(done.state)]++;
+      m.data_scanned_bytes += (uint64_t)stats.data_scanned_bytes;
+      m.engine_execution_ms += (uint64_t)stats.engine_execution_time_ms;
+      m.total_execution_ms += (uint64_t)stats.total_execution_time_ms;
+    }
     finished_order_.push_back(task->id);
     while (finished_order_.size() > 10000) {
       finished_.erase(finished_order_.front());

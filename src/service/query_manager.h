@@ -89,6 +89,9 @@ class QueryManager {
 
   int running_count();
   int queued_count();
+  // Prometheus text exposition of the per-workgroup counters (workgroups with
+  // PublishCloudWatchMetricsEnabled) and the server-wide running/queued gauges.
+  std::string metrics_text();
 
  private:
   struct Task {
@@ -96,6 +99,7 @@ class QueryManager {
     std::string workgroup;
     int workgroup_limit = 0;  // 0 = only the server-wide limit
     uint64_t bytes_cutoff = 0;
+    bool publish_metrics = false;
     std::atomic<bool> cancel{false};
     std::atomic<bool> user_cancel{false};
     std::atomic<uint64_t> bytes_scanned{0};
@@ -127,6 +131,13 @@ class QueryManager {
   std::map<std::string, Finished> finished_;                // GUARDED_BY(mutex_) (bounded)
   std::deque<std::string> finished_order_;                  // GUARDED_BY(mutex_)
   std::vector<std::thread> workers_;
+  struct WorkgroupMetrics {
+    std::map<std::string, uint64_t> queries_by_state;
+    uint64_t data_scanned_bytes = 0;
+    uint64_t engine_execution_ms = 0;
+    uint64_t total_execution_ms = 0;
+  };
+  std::map<std::string, WorkgroupMetrics> metrics_;          // GUARDED_BY(mutex_)
 
   std::mutex cache_mutex_;
   std::list<std::pair<std::string, std::shared_ptr<const StoredResult>>> cache_;  // most recent first

@@ -116,6 +116,9 @@ int run_server(const ServerOptions& options) {
       spdlog::error("request={} action={} status={} body={}", request_id, target, answer.status, answer.body);
     send(res, answer, request_id);
   });
+  server.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(queries.metrics_text(), "text/plain; version=0.0.4");
+  });
   server.Get("/ping", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content("{\"status\":\"ok\",\"running\":" + std::to_string(queries.running_count()) +
                         ",\"queued\":" + std::to_string(queries.queued_count()) + "}",

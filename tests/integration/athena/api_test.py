@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import traceback
+import urllib.request
 
 import boto3
 import botocore.config
@@ -113,6 +114,10 @@ def main():
             f.write(f"{i},{i % 1000}.25,note number {i} padded to make the file larger\n")
     with open(os.path.join(CONFIG, "catalog", "lake.properties"), "w") as f:
         f.write(f"connector.name=files\nlocation={os.path.join(WORK, 'lake')}\n")
+    # A connector function from a file, with a property its connector does not know.
+    os.makedirs(os.path.join(CONFIG, "function"))
+    with open(os.path.join(CONFIG, "function", "broken-connector.properties"), "w") as f:
+        f.write("connector.name=files\nlocation=/tmp\nlocaton=/typo\n")
 
     out = subprocess.run([TRIBUTARY, "user", "add", "tester", "--data-dir", DATA], capture_output=True, text=True,
                          check=True).stdout
@@ -229,6 +234,35 @@ def main():
     err = error_of(lambda: athena.delete_work_group(WorkGroup="primary"))
     check("primary cannot be deleted", "InvalidRequestException", err and err[0])
 
+    # --- sources that cannot serve --------------------------------------------------------
+    athena.create_data_catalog(Name="downdb", Type="FEDERATED", Parameters={
+        "connector.name": "mysql", "connection-url": "jdbc:mysql://127.0.0.1:1/x", "connection-user": "u",
+        "connection-password": "hunter2secret"})
+    down_id, state = run(athena, "SELECT * FROM downdb.x.t")
+    status = athena.get_query_execution(QueryExecutionId=down_id)["QueryExecution"]["Status"]
+    check_true("source down: FAILED naming the source, retryable, no password",
+               state == "FAILED" and "downdb" in status["StateChangeReason"] and "127.0.0.1:1" in status["StateChangeReason"]
+               and status["AthenaError"]["ErrorCategory"] == 3 and status["AthenaError"]["Retryable"]
+               and "hunter2secret" not in status["StateChangeReason"], status)
+    athena.create_data_catalog(Name="brokencat", Type="LAMBDA", Parameters={
+        "function": "arn:aws:lambda:us-east-1:000000000000:function:broken-connector"})
+    broken_id, state = run(athena, "SELECT * FROM brokencat.x.t")
+    reason = athena.get_query_execution(QueryExecutionId=broken_id)["QueryExecution"]["Status"].get("StateChangeReason", "")
+    check_true("broken connector function: the reason says why", state == "FAILED" and "brokencat" in reason
+               and "locaton" in reason, reason)
+    err = error_of(lambda: athena.create_data_catalog(Name="nofunc", Type="LAMBDA", Parameters={
+        "function": "arn:aws:lambda:us-east-1:000000000000:function:athena-mysql-conector"}))
+    check_true("LAMBDA catalog with an unknown function", err and err[0] == "InvalidRequestException"
+               and "athena-mysql-conector" in err[1], err)
+    check("server serves after source failures", "SUCCEEDED", run(athena, "SELECT 1")[1])
+
+    # --- metrics of a workgroup that publishes them -----------------------------------------
+    athena.create_work_group(Name="published", Configuration={"PublishCloudWatchMetricsEnabled": True})
+    run(athena, "SELECT count(*) FROM lake.sales.big", WorkGroup="published")
+    metrics = urllib.request.urlopen(server.endpoint + "/metrics").read().decode()
+    check_true("metrics: per-workgroup counters", 'tributary_queries_total{workgroup="published",state="SUCCEEDED"} 1'
+               in metrics and 'workgroup="primary"' not in metrics, metrics)
+
     # --- named queries -------------------------------------------------------------------
     nq = athena.create_named_query(Name="daily", Database="default", QueryString="SELECT 1")["NamedQueryId"]
     check("GetNamedQuery", "daily", athena.get_named_query(NamedQueryId=nq)["NamedQuery"]["Name"])
@@ -249,7 +283,8 @@ def main():
     err = error_of(lambda: athena.get_table_metadata(CatalogName="lake", DatabaseName="salez", TableName="big"))
     check_true("unknown database suggests", err and err[0] == "MetadataException" and "sales" in err[1], err)
     catalogs = [(c["CatalogName"], c["Type"]) for c in athena.list_data_catalogs()["DataCatalogsSummary"]]
-    check("ListDataCatalogs", [("AwsDataCatalog", "GLUE"), ("lake", "FEDERATED")], catalogs)
+    check("ListDataCatalogs", [("AwsDataCatalog", "GLUE"), ("brokencat", "LAMBDA"), ("downdb", "FEDERATED"),
+                               ("lake", "FEDERATED")], catalogs)
     check("ListEngineVersions", "AUTO", athena.list_engine_versions()["EngineVersions"][0]["SelectedEngineVersion"])
 
     # --- views live in the metastore -----------------------------------------------------
