@@ -61,10 +61,11 @@ constexpr size_t kCompressedBuffer = 256 * 1024;
 
 class GzipInput : public ByteInput {
  public:
-  explicit GzipInput(const std::string& path) : file_(path, 0), in_(kCompressedBuffer) {
+  GzipInput(std::unique_ptr<ByteInput> raw, std::string path)
+      : file_(std::move(raw)), path_(std::move(path)), in_(kCompressedBuffer) {
     std::memset(&stream_, 0, sizeof stream_);
     if (inflateInit2(&stream_, 15 + 32) != Z_OK)
-      throw_error(ErrorCode::SOURCE_ERROR, "Cannot initialize gzip decompression for '" + path + "'");
+      throw_error(ErrorCode::SOURCE_ERROR, "Cannot initialize gzip decompression for '" + path_ + "'");
   }
   ~GzipInput() override { inflateEnd(&stream_); }
 
@@ -74,10 +75,10 @@ class GzipInput : public ByteInput {
     stream_.avail_out = (uInt)std::min<size_t>(n, 1u << 30);
     while (stream_.avail_out > 0) {
       if (stream_.avail_in == 0) {
-        size_t got = file_.read(in_.data(), in_.size());
+        size_t got = file_->read(in_.data(), in_.size());
         if (got == 0) {
           if (!stream_end_)
-            throw_error(ErrorCode::SOURCE_ERROR, "Truncated gzip data in '" + file_.path() + "'");
+            throw_error(ErrorCode::SOURCE_ERROR, "Truncated gzip data in '" + path_ + "'");
           finished_ = true;
           break;
         }
@@ -95,16 +96,17 @@ class GzipInput : public ByteInput {
         continue;
       }
       if (rc != Z_OK && rc != Z_BUF_ERROR)
-        throw_error(ErrorCode::SOURCE_ERROR, "Corrupt gzip data in '" + file_.path() + "': " +
+        throw_error(ErrorCode::SOURCE_ERROR, "Corrupt gzip data in '" + path_ + "': " +
                                                  std::string(stream_.msg ? stream_.msg : "inflate failed"));
       if (rc == Z_BUF_ERROR && stream_.avail_in > 0) break;
     }
     return n - stream_.avail_out;
   }
-  uint64_t source_bytes() const override { return file_.source_bytes(); }
+  uint64_t source_bytes() const override { return file_->source_bytes(); }
 
  private:
-  FileInput file_;
+  std::unique_ptr<ByteInput> file_;
+  std::string path_;
   std::vector<char> in_;
   z_stream stream_;
   bool stream_end_ = false;
@@ -113,10 +115,11 @@ class GzipInput : public ByteInput {
 
 class ZstdInput : public ByteInput {
  public:
-  explicit ZstdInput(const std::string& path) : file_(path, 0), in_(ZSTD_DStreamInSize()) {
+  ZstdInput(std::unique_ptr<ByteInput> raw, std::string path)
+      : file_(std::move(raw)), path_(std::move(path)), in_(ZSTD_DStreamInSize()) {
     stream_ = ZSTD_createDStream();
     if (!stream_ || ZSTD_isError(ZSTD_initDStream(stream_)))
-      throw_error(ErrorCode::SOURCE_ERROR, "Cannot initialize zstd decompression for '" + path + "'");
+      throw_error(ErrorCode::SOURCE_ERROR, "Cannot initialize zstd decompression for '" + path_ + "'");
   }
   ~ZstdInput() override { ZSTD_freeDStream(stream_); }
 
@@ -124,10 +127,10 @@ class ZstdInput : public ByteInput {
     ZSTD_outBuffer out{buffer, n, 0};
     while (out.pos < out.size) {
       if (input_.pos == input_.size) {
-        size_t got = file_.read(in_.data(), in_.size());
+        size_t got = file_->read(in_.data(), in_.size());
         if (got == 0) {
           if (last_result_ != 0)
-            throw_error(ErrorCode::SOURCE_ERROR, "Truncated zstd data in '" + file_.path() + "'");
+            throw_error(ErrorCode::SOURCE_ERROR, "Truncated zstd data in '" + path_ + "'");
           break;
         }
         input_ = ZSTD_inBuffer{in_.data(), got, 0};
@@ -135,15 +138,16 @@ class ZstdInput : public ByteInput {
       size_t rc = ZSTD_decompressStream(stream_, &out, &input_);
       if (ZSTD_isError(rc))
         throw_error(ErrorCode::SOURCE_ERROR,
-                    "Corrupt zstd data in '" + file_.path() + "': " + std::string(ZSTD_getErrorName(rc)));
+                    "Corrupt zstd data in '" + path_ + "': " + std::string(ZSTD_getErrorName(rc)));
       last_result_ = rc;
     }
     return out.pos;
   }
-  uint64_t source_bytes() const override { return file_.source_bytes(); }
+  uint64_t source_bytes() const override { return file_->source_bytes(); }
 
  private:
-  FileInput file_;
+  std::unique_ptr<ByteInput> file_;
+  std::string path_;
   std::vector<char> in_;
   ZSTD_DStream* stream_ = nullptr;
   ZSTD_inBuffer input_{nullptr, 0, 0};
@@ -158,13 +162,22 @@ Compression compression_from_path(const std::string& path) {
   return Compression::NONE;
 }
 
-std::unique_ptr<ByteInput> open_byte_input(const std::string& path, Compression compression, uint64_t offset) {
+std::unique_ptr<ByteInput> open_local_input(const std::string& path, uint64_t offset) {
+  return std::make_unique<FileInput>(path, offset);
+}
+
+std::unique_ptr<ByteInput> decompressing_input(std::unique_ptr<ByteInput> raw, const std::string& path,
+                                               Compression compression) {
   switch (compression) {
-    case Compression::GZIP: return std::make_unique<GzipInput>(path);
-    case Compression::ZSTD: return std::make_unique<ZstdInput>(path);
+    case Compression::GZIP: return std::make_unique<GzipInput>(std::move(raw), path);
+    case Compression::ZSTD: return std::make_unique<ZstdInput>(std::move(raw), path);
     case Compression::NONE: break;
   }
-  return std::make_unique<FileInput>(path, offset);
+  return raw;
+}
+
+std::unique_ptr<ByteInput> open_byte_input(const std::string& path, Compression compression, uint64_t offset) {
+  return decompressing_input(open_local_input(path, compression == Compression::NONE ? offset : 0), path, compression);
 }
 
 }  // namespace tributary::files

@@ -24,8 +24,14 @@ class ByteInput {
   virtual uint64_t source_bytes() const = 0;
 };
 
-// Opens `path` for reading from byte `offset` (offset must be 0 for compressed input).
-// Throws Error(SOURCE_ERROR) when the file cannot be opened.
+// Opens the local file `path` for reading from byte `offset` (offset must be 0 for
+// compressed input). Throws Error(SOURCE_ERROR) when the file cannot be opened.
 std::unique_ptr<ByteInput> open_byte_input(const std::string& path, Compression compression, uint64_t offset = 0);
+// The raw bytes of a local file from `offset` on.
+std::unique_ptr<ByteInput> open_local_input(const std::string& path, uint64_t offset);
+// Wraps raw (compressed) bytes in a decompressor; NONE returns `raw` itself. `path` names
+// the file in errors.
+std::unique_ptr<ByteInput> decompressing_input(std::unique_ptr<ByteInput> raw, const std::string& path,
+                                               Compression compression);
 
 }  // namespace tributary::files

@@ -1,20 +1,20 @@
 #include "connectors/files/files_connector.h"
 
-#include <dirent.h>
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
+#include <set>
+#include <sstream>
 #include <unordered_map>
 
 #include "common/error.h"
 #include "connectors/files/compressed_input.h"
 #include "connectors/files/csv_reader.h"
 #include "connectors/files/json_reader.h"
+#include "connectors/files/storage.h"
 
 namespace tributary {
 
@@ -72,34 +72,12 @@ const char* format_name(FileFormat f, JsonFlavor flavor) {
   return "?";
 }
 
-struct DirEntry {
-  std::string name;
-  bool directory;
-};
-
-std::vector<DirEntry> read_dir(const std::string& path) {
-  std::vector<DirEntry> entries;
-  DIR* dir = ::opendir(path.c_str());
-  if (!dir) return entries;
-  while (dirent* e = ::readdir(dir)) {
-    std::string name = e->d_name;
-    if (name.empty() || name[0] == '.' || name[0] == '_') continue;  // hidden, _SUCCESS, _temporary
-    struct stat st;
-    if (::stat((path + "/" + name).c_str(), &st) != 0) continue;
-    if (S_ISDIR(st.st_mode)) entries.push_back({name, true});
-    else if (S_ISREG(st.st_mode)) entries.push_back({name, false});
-  }
-  ::closedir(dir);
-  std::sort(entries.begin(), entries.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
-  return entries;
-}
-
 struct DataFile {
   std::string path;
   FileFormat format;
   Compression compression;
   uint64_t size = 0;
-  int64_t mtime = 0;
+  std::string version;  // mtime (local) or ETag (S3): part of the schema cache key
 };
 
 // A table found on disk: one file, or a folder of files of one format family.
@@ -111,19 +89,6 @@ struct TableEntry {
   FileFormat format = FileFormat::CSV;
   bool folder = false;
 };
-
-void stat_file(DataFile* f) {
-  struct stat st;
-  if (::stat(f->path.c_str(), &st) == 0) {
-    f->size = (uint64_t)st.st_size;
-    f->mtime = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-  }
-}
-
-bool file_exists(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
 
 std::string human_bytes(uint64_t bytes) {
   char buffer[64];
@@ -181,12 +146,13 @@ class FilesConnector : public Connector {
   FilesConnector(std::string catalog, const ConnectorProperties& properties) : catalog_(std::move(catalog)) {
     location_ = require_property(properties, "location", catalog_);
     while (location_.size() > 1 && location_.back() == '/') location_.pop_back();
-    struct stat st;
-    if (::stat(location_.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-      invalid("property 'location' must name an existing directory, got '" + location_ + "'");
-    static const std::vector<std::string> known = {"connector.name", "location",        "csv.delimiter",
-                                                    "csv.quote",      "csv.header",      "csv.null-string",
-                                                    "csv.sample-rows", "csv.split",      "files.split-size"};
+    static std::vector<std::string> known = [] {
+      std::vector<std::string> keys = {"connector.name", "location",        "csv.delimiter",
+                                       "csv.quote",      "csv.header",      "csv.null-string",
+                                       "csv.sample-rows", "csv.split",      "files.split-size"};
+      for (const auto& key : files::storage_property_keys()) keys.push_back(key);
+      return keys;
+    }();
     for (const auto& [key, value] : properties) {
       if (key.rfind("table.", 0) == 0) {
         if (key.size() < 8 || key.compare(key.size() - 8, 8, ".columns") != 0)
@@ -196,6 +162,16 @@ class FilesConnector : public Connector {
       }
       if (std::find(known.begin(), known.end(), key) == known.end())
         invalid("unknown property '" + key + "'." + did_you_mean(key, known));
+    }
+    try {
+      storage_ = files::storage_for(location_, properties, catalog_);
+    } catch (const Error& e) {
+      invalid(e.message());
+    }
+    if (files::is_s3_location(location_)) {
+      // Checked at the first query instead: the bucket may be created after the catalog.
+    } else if (!storage_->is_folder(location_)) {
+      invalid("property 'location' must name an existing directory, got '" + location_ + "'");
     }
     csv_.delimiter = single_char(properties, "csv.delimiter", ",");
     std::string quote = get_property(properties, "csv.quote", "\"");
@@ -214,7 +190,7 @@ class FilesConnector : public Connector {
 
   std::vector<std::string> list_schemas() override {
     std::vector<std::string> schemas;
-    for (const auto& e : read_dir(location_))
+    for (const auto& e : storage_->list(location_))
       if (e.directory) schemas.push_back(lower(e.name));
     std::sort(schemas.begin(), schemas.end());
     schemas.erase(std::unique(schemas.begin(), schemas.end()), schemas.end());
@@ -295,7 +271,8 @@ class FilesConnector : public Connector {
                                    const ScanRequest& request) override {
     const auto* file_split = dynamic_cast<const FileSplit*>(&split);
     if (!file_split) throw_error(ErrorCode::INTERNAL_ERROR, "files connector was given a foreign split");
-    files::TextRange range{file_split->file.path, file_split->file.compression, file_split->start, file_split->end};
+    files::TextRange range{file_split->file.path, file_split->file.compression, file_split->start, file_split->end,
+                           storage_};
     std::optional<int64_t> limit;
     // A limit alone may stop reading early; with a requested order (top-N) every row is needed.
     if (request.constraint.is_all() && request.order.empty()) limit = request.limit;
@@ -370,7 +347,7 @@ class FilesConnector : public Connector {
   }
 
   std::string schema_dir(const std::string& schema) const {
-    for (const auto& e : read_dir(location_))
+    for (const auto& e : storage_->list(location_))
       if (e.directory && lower(e.name) == lower(schema)) return location_ + "/" + e.name;
     return "";
   }
@@ -382,31 +359,39 @@ class FilesConnector : public Connector {
         if (existing.name == t.name) return;  // first by file name wins
       tables.push_back(std::move(t));
     };
-    for (const auto& e : read_dir(dir)) {
+    auto entries = storage_->list(dir);
+    std::set<std::string> names;
+    for (const auto& e : entries)
+      if (!e.directory) names.insert(e.name);
+    for (const auto& e : entries) {
       std::string full = dir + "/" + e.name;
       if (e.directory) {
         TableEntry t;
         t.name = lower(e.name);
         t.path = full;
         t.folder = true;
-        for (const auto& inner : read_dir(full)) {
+        for (const auto& inner : storage_->list(full)) {
           if (inner.directory) continue;
           DataFile f;
           std::string stem;
           if (!classify_file(inner.name, &f.format, &f.compression, &stem)) continue;
           if (!t.files.empty() && (f.format == FileFormat::JSON) != (t.files[0].format == FileFormat::JSON)) continue;
           f.path = full + "/" + inner.name;
+          f.size = inner.size;
+          f.version = std::to_string(inner.mtime) + inner.etag;
           t.files.push_back(f);
         }
         if (t.files.empty()) continue;
         t.format = t.files[0].format;
-        if (file_exists(full + ".schema")) t.sidecar = full + ".schema";
+        if (names.count(e.name + ".schema")) t.sidecar = full + ".schema";
         add(std::move(t));
       } else {
         DataFile f;
         std::string stem;
         if (!classify_file(e.name, &f.format, &f.compression, &stem) || stem.empty()) continue;
         f.path = full;
+        f.size = e.size;
+        f.version = std::to_string(e.mtime) + e.etag;
         TableEntry t;
         t.name = stem;
         t.path = full;
@@ -414,7 +399,7 @@ class FilesConnector : public Connector {
         t.files.push_back(f);
         // The sidecar keeps the file's own spelling of the stem: Orders.csv -> Orders.schema.
         std::string base = e.name.substr(0, stem.size());
-        if (file_exists(dir + "/" + base + ".schema")) t.sidecar = dir + "/" + base + ".schema";
+        if (names.count(base + ".schema")) t.sidecar = dir + "/" + base + ".schema";
         add(std::move(t));
       }
     }
@@ -457,9 +442,8 @@ class FilesConnector : public Connector {
     std::string signature = resolved.entry.sidecar;
     uint64_t total = 0;
     for (auto& f : resolved.entry.files) {
-      stat_file(&f);
       total += f.size;
-      signature += "|" + f.path + ":" + std::to_string(f.size) + ":" + std::to_string(f.mtime);
+      signature += "|" + f.path + ":" + std::to_string(f.size) + ":" + f.version;
     }
     std::string qualified_name = qualified(schema, table);
     std::string key = lower(schema) + "." + lower(table);
@@ -480,14 +464,14 @@ class FilesConnector : public Connector {
       explicit_columns = parse_column_list(split_column_list(property->second), "property 'table." + key + ".columns'",
                                            qualified_name);
     } else if (!resolved.entry.sidecar.empty()) {
-      std::ifstream in(resolved.entry.sidecar);
+      std::istringstream in(storage_->read_all(resolved.entry.sidecar));
       std::vector<std::string> lines;
       for (std::string line; std::getline(in, line);) lines.push_back(line);
       explicit_columns = parse_column_list(lines, "'" + resolved.entry.sidecar + "'", qualified_name);
     }
     try {
       const DataFile& first = resolved.entry.files[0];
-      files::TextRange range{first.path, first.compression, 0, UINT64_MAX};
+      files::TextRange range{first.path, first.compression, 0, UINT64_MAX, storage_};
       uint64_t sample_rows = 0, sample_bytes = 0;
       if (first.format == FileFormat::JSON) {
         files::JsonSample sample = files::infer_json_schema(range, explicit_columns ? 1 : sample_rows_, true);
@@ -533,6 +517,7 @@ class FilesConnector : public Connector {
 
   const std::string catalog_;
   std::string location_;
+  std::shared_ptr<files::Storage> storage_;
   CsvOptions csv_;
   bool quote_set_ = false;
   bool split_csv_ = true;

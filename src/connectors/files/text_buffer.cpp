@@ -9,7 +9,11 @@ TextBuffer::TextBuffer(const TextRange& range, size_t initial_capacity)
     : capacity_(initial_capacity), range_start_(range.start), range_end_(range.end) {
   // A mid-file split reads from start-1 so that a line starting exactly at `start` is recognised.
   uint64_t open_at = range.start > 0 ? range.start - 1 : 0;
-  input_ = open_byte_input(range.path, range.compression, open_at);
+  if (range.storage)
+    input_ = decompressing_input(range.storage->open(range.path, range.compression == Compression::NONE ? open_at : 0),
+                                 range.path, range.compression);
+  else
+    input_ = open_byte_input(range.path, range.compression, open_at);
   data_.reset(new char[capacity_ + 1]);
   base_offset_ = next_read_offset_ = open_at;
   cursor = data_.get();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "connectors/files/compressed_input.h"
+#include "connectors/files/storage.h"
 
 namespace tributary::files {
 
@@ -19,6 +20,7 @@ struct TextRange {
   Compression compression = Compression::NONE;
   uint64_t start = 0;
   uint64_t end = UINT64_MAX;  // UINT64_MAX: to the end of the file
+  std::shared_ptr<Storage> storage;  // where the file lives; null = the local file system
 };
 
 class TextBuffer {
