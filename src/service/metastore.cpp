@@ -606,6 +606,242 @@ void Metastore::delete_view(const std::string& catalog, const std::string& schem
 }
 
 // ---------------------------------------------------------------------------------------
+// Databases, external tables, partitions
+
+namespace {
+
+std::string qualified_name(const std::string& database, const std::string& table) { return database + "." + table; }
+
+nlohmann::json columns_to_json(const std::vector<TableColumn>& columns) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : columns) out.push_back({{"name", c.name}, {"type", c.type}, {"comment", c.comment}});
+  return out;
+}
+
+std::vector<TableColumn> columns_from_json(const nlohmann::json& json) {
+  std::vector<TableColumn> out;
+  for (const auto& c : json) out.push_back({c.at("name"), c.at("type"), c.value("comment", "")});
+  return out;
+}
+
+std::string table_definition(const ExternalTable& table) {
+  nlohmann::json doc = {{"columns", columns_to_json(table.columns)},
+                        {"partition_keys", columns_to_json(table.partition_keys)},
+                        {"location", table.location},
+                        {"format", table.format},
+                        {"serde_properties", table.serde_properties},
+                        {"properties", table.properties},
+                        {"comment", table.comment}};
+  return doc.dump();
+}
+
+const char kTableColumns[] = "catalog, database, name, definition, created_at";
+ExternalTable read_table(const Statement& row) {
+  ExternalTable table;
+  table.catalog = row.text(0);
+  table.database = row.text(1);
+  table.name = row.text(2);
+  auto doc = nlohmann::json::parse(row.text(3));
+  table.columns = columns_from_json(doc.at("columns"));
+  table.partition_keys = columns_from_json(doc.at("partition_keys"));
+  table.location = doc.value("location", "");
+  table.format = doc.value("format", "TEXTFILE");
+  table.serde_properties = doc.value("serde_properties", std::map<std::string, std::string>{});
+  table.properties = doc.value("properties", std::map<std::string, std::string>{});
+  table.comment = doc.value("comment", "");
+  table.created_at = row.int64(4);
+  return table;
+}
+
+const char kDatabaseColumns[] = "catalog, name, description, location, properties, created_at";
+Database read_database(const Statement& row) {
+  return Database{row.text(0), row.text(1), row.text(2), row.text(3), json_to_map(row.text(4)), row.int64(5)};
+}
+
+}  // namespace
+
+bool Metastore::create_database(const Database& database, bool if_not_exists) {
+  require_non_empty(database.catalog, "database catalog");
+  require_non_empty(database.name, "database name");
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement insert(impl_->db,
+                   "INSERT INTO databases (catalog, name, description, location, properties, created_at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  insert.bind(1, database.catalog).bind(2, database.name).bind(3, database.description).bind(4, database.location);
+  insert.bind(5, map_to_json(database.properties)).bind(6, now_millis());
+  int constraint = insert.insert();
+  if (constraint == 0) return true;
+  if (!is_unique_violation(constraint)) fail_constraint(constraint);
+  if (if_not_exists) return false;
+  throw_error(ErrorCode::ALREADY_EXISTS, "Database '" + database.name + "' already exists");
+}
+
+std::optional<Database> Metastore::find_database(const std::string& catalog, const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return find_one<Database>(impl_->db, select_sql(kDatabaseColumns, "FROM databases WHERE catalog = ?1 AND name = ?2"),
+                            {catalog, name}, read_database);
+}
+
+std::vector<Database> Metastore::list_databases(const std::string& catalog) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement statement(impl_->db, select_sql(kDatabaseColumns, "FROM databases WHERE catalog = ?1 ORDER BY name").c_str());
+  statement.bind(1, catalog);
+  std::vector<Database> out;
+  while (statement.step()) out.push_back(read_database(statement));
+  return out;
+}
+
+bool Metastore::drop_database(const std::string& catalog, const std::string& name, bool if_exists, bool cascade) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Transaction transaction(impl_->db);
+  bool exists = find_one<Database>(impl_->db,
+                                   select_sql(kDatabaseColumns, "FROM databases WHERE catalog = ?1 AND name = ?2"),
+                                   {catalog, name}, read_database)
+                    .has_value();
+  if (!exists) {
+    if (if_exists) return false;
+    throw_error(ErrorCode::NOT_FOUND, "Database '" + name + "' does not exist");
+  }
+  if (!cascade) {
+    Statement used(impl_->db,
+                   "SELECT EXISTS (SELECT 1 FROM tables WHERE catalog = ?1 AND database = ?2) "
+                   "OR EXISTS (SELECT 1 FROM views WHERE catalog = ?1 AND schema_name = ?2)");
+    used.bind(1, catalog).bind(2, name);
+    if (used.step() && used.int64(0) != 0)
+      throw_error(ErrorCode::INVALID_ARGUMENT, "Database '" + name + "' is not empty; drop it with CASCADE");
+  }
+  for (const char* sql : {"DELETE FROM tables WHERE catalog = ?1 AND database = ?2",
+                          "DELETE FROM views WHERE catalog = ?1 AND schema_name = ?2",
+                          "DELETE FROM databases WHERE catalog = ?1 AND name = ?2"}) {
+    Statement remove(impl_->db, sql);
+    remove.bind(1, catalog).bind(2, name).run();
+  }
+  transaction.commit();
+  return true;
+}
+
+bool Metastore::create_table(const ExternalTable& table, bool if_not_exists) {
+  require_non_empty(table.catalog, "table catalog");
+  require_non_empty(table.database, "table database");
+  require_non_empty(table.name, "table name");
+  std::lock_guard<std::mutex> lock(mutex_);
+  Transaction transaction(impl_->db);
+  if (!find_one<Database>(impl_->db, select_sql(kDatabaseColumns, "FROM databases WHERE catalog = ?1 AND name = ?2"),
+                          {table.catalog, table.database}, read_database))
+    throw_error(ErrorCode::NOT_FOUND, "Database '" + table.database + "' does not exist");
+  Statement insert(impl_->db,
+                   "INSERT INTO tables (catalog, database, name, definition, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+  insert.bind(1, table.catalog).bind(2, table.database).bind(3, table.name).bind(4, table_definition(table));
+  insert.bind(5, now_millis());
+  int constraint = insert.insert();
+  if (constraint != 0) {
+    if (!is_unique_violation(constraint)) fail_constraint(constraint);
+    if (if_not_exists) return false;
+    throw_error(ErrorCode::ALREADY_EXISTS, "Table '" + qualified_name(table.database, table.name) + "' already exists");
+  }
+  transaction.commit();
+  return true;
+}
+
+std::optional<ExternalTable> Metastore::find_table(const std::string& catalog, const std::string& database,
+                                                   const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return find_one<ExternalTable>(
+      impl_->db, select_sql(kTableColumns, "FROM tables WHERE catalog = ?1 AND database = ?2 AND name = ?3"),
+      {catalog, database, name}, read_table);
+}
+
+std::vector<ExternalTable> Metastore::list_tables(const std::string& catalog, const std::string& database) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement statement(impl_->db,
+                      select_sql(kTableColumns, "FROM tables WHERE catalog = ?1 AND database = ?2 ORDER BY name").c_str());
+  statement.bind(1, catalog).bind(2, database);
+  std::vector<ExternalTable> out;
+  while (statement.step()) out.push_back(read_table(statement));
+  return out;
+}
+
+bool Metastore::drop_table(const std::string& catalog, const std::string& database, const std::string& name,
+                           bool if_exists) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement remove(impl_->db, "DELETE FROM tables WHERE catalog = ?1 AND database = ?2 AND name = ?3");
+  remove.bind(1, catalog).bind(2, database).bind(3, name).run();
+  if (sqlite3_changes(impl_->db) > 0) return true;
+  if (if_exists) return false;
+  throw_error(ErrorCode::NOT_FOUND, "Table '" + qualified_name(database, name) + "' does not exist");
+}
+
+int Metastore::add_partitions(const std::string& catalog, const std::string& database, const std::string& table,
+                              const std::vector<TablePartition>& partitions, bool if_not_exists) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Transaction transaction(impl_->db);
+  auto found = find_one<ExternalTable>(
+      impl_->db, select_sql(kTableColumns, "FROM tables WHERE catalog = ?1 AND database = ?2 AND name = ?3"),
+      {catalog, database, table}, read_table);
+  if (!found) throw_error(ErrorCode::NOT_FOUND, "Table '" + qualified_name(database, table) + "' does not exist");
+  int added = 0;
+  int64_t now = now_millis();
+  for (const auto& partition : partitions) {
+    if (partition.values.size() != found->partition_keys.size())
+      throw_error(ErrorCode::INVALID_ARGUMENT, "Table '" + qualified_name(database, table) + "' has " +
+                                                   std::to_string(found->partition_keys.size()) +
+                                                   " partition keys, got " + std::to_string(partition.values.size()) +
+                                                   " values");
+    Statement insert(impl_->db,
+                     "INSERT INTO partitions (catalog, database, table_name, partition_values, location, created_at) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    insert.bind(1, catalog).bind(2, database).bind(3, table).bind(4, nlohmann::json(partition.values).dump());
+    insert.bind(5, partition.location).bind(6, now);
+    int constraint = insert.insert();
+    if (constraint == 0) {
+      added++;
+      continue;
+    }
+    if (!is_unique_violation(constraint)) fail_constraint(constraint);
+    if (!if_not_exists)
+      throw_error(ErrorCode::ALREADY_EXISTS, "Partition " + nlohmann::json(partition.values).dump() + " of table '" +
+                                                 qualified_name(database, table) + "' already exists");
+  }
+  transaction.commit();
+  return added;
+}
+
+std::vector<TablePartition> Metastore::list_partitions(const std::string& catalog, const std::string& database,
+                                                       const std::string& table) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement statement(impl_->db,
+                      "SELECT partition_values, location, created_at FROM partitions "
+                      "WHERE catalog = ?1 AND database = ?2 AND table_name = ?3 ORDER BY partition_values");
+  statement.bind(1, catalog).bind(2, database).bind(3, table);
+  std::vector<TablePartition> out;
+  while (statement.step())
+    out.push_back({nlohmann::json::parse(statement.text(0)).get<std::vector<std::string>>(), statement.text(1),
+                   statement.int64(2)});
+  return out;
+}
+
+int Metastore::drop_partitions(const std::string& catalog, const std::string& database, const std::string& table,
+                               const std::vector<std::vector<std::string>>& values, bool if_exists) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Transaction transaction(impl_->db);
+  int dropped = 0;
+  for (const auto& v : values) {
+    Statement remove(impl_->db,
+                     "DELETE FROM partitions WHERE catalog = ?1 AND database = ?2 AND table_name = ?3 "
+                     "AND partition_values = ?4");
+    remove.bind(1, catalog).bind(2, database).bind(3, table).bind(4, nlohmann::json(v).dump()).run();
+    if (sqlite3_changes(impl_->db) > 0) {
+      dropped++;
+    } else if (!if_exists) {
+      throw_error(ErrorCode::NOT_FOUND, "Partition " + nlohmann::json(v).dump() + " of table '" +
+                                            qualified_name(database, table) + "' does not exist");
+    }
+  }
+  transaction.commit();
+  return dropped;
+}
+
+// ---------------------------------------------------------------------------------------
 // Named queries
 
 namespace {

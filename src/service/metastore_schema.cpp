@@ -95,6 +95,36 @@ CREATE TABLE IF NOT EXISTS users (
   created_at INTEGER NOT NULL
 );
 )sql",
+    // 1 -> 2: the AwsDataCatalog's databases, external tables and their partitions.
+    R"sql(
+CREATE TABLE IF NOT EXISTS databases (
+  catalog TEXT NOT NULL COLLATE NOCASE,
+  name TEXT NOT NULL COLLATE NOCASE,
+  description TEXT NOT NULL,
+  location TEXT NOT NULL,
+  properties TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (catalog, name)
+);
+CREATE TABLE IF NOT EXISTS tables (
+  catalog TEXT NOT NULL COLLATE NOCASE,
+  database TEXT NOT NULL COLLATE NOCASE,
+  name TEXT NOT NULL COLLATE NOCASE,
+  definition TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (catalog, database, name)
+);
+CREATE TABLE IF NOT EXISTS partitions (
+  catalog TEXT NOT NULL COLLATE NOCASE,
+  database TEXT NOT NULL COLLATE NOCASE,
+  table_name TEXT NOT NULL COLLATE NOCASE,
+  partition_values TEXT NOT NULL,
+  location TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (catalog, database, table_name, partition_values),
+  FOREIGN KEY (catalog, database, table_name) REFERENCES tables (catalog, database, name) ON DELETE CASCADE
+);
+)sql",
 };
 static_assert(std::size(kMigrations) == Metastore::kSchemaVersion, "one migration per schema version");
 

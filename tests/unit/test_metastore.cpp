@@ -686,5 +686,66 @@ TEST(SecureRandom, UuidAndStrings) {
   EXPECT_LT(a_count, 600u);
 }
 
+
+TEST_F(MetastoreTest, DatabasesTablesPartitions) {
+  Metastore metastore(path_);
+  Database sales{"awsdatacatalog", "sales", "orders lake", "s3://lake/sales/", {{"owner", "data"}}, 0};
+  EXPECT_TRUE(metastore.create_database(sales, false));
+  EXPECT_FALSE(metastore.create_database(sales, true));
+  expect_error([&] { metastore.create_database(sales, false); }, ErrorCode::ALREADY_EXISTS, "'sales'");
+  ASSERT_EQ(metastore.list_databases("AwsDataCatalog").size(), 1u);
+  EXPECT_EQ(metastore.find_database("awsdatacatalog", "SALES")->properties.at("owner"), "data");
+
+  ExternalTable orders;
+  orders.catalog = "awsdatacatalog";
+  orders.database = "sales";
+  orders.name = "orders";
+  orders.columns = {{"id", "bigint", "the key"}, {"amount", "decimal(10,2)", ""}};
+  orders.partition_keys = {{"dt", "string", ""}, {"region", "string", ""}};
+  orders.location = "s3://lake/sales/orders/";
+  orders.format = "PARQUET";
+  orders.properties = {{"parquet.compression", "SNAPPY"}};
+  EXPECT_TRUE(metastore.create_table(orders, false));
+  EXPECT_FALSE(metastore.create_table(orders, true));
+  expect_error([&] { metastore.create_table(orders, false); }, ErrorCode::ALREADY_EXISTS, "sales.orders");
+  ExternalTable ghost = orders;
+  ghost.database = "nowhere";
+  expect_error([&] { metastore.create_table(ghost, false); }, ErrorCode::NOT_FOUND, "'nowhere'");
+
+  auto stored = metastore.find_table("AwsDataCatalog", "Sales", "ORDERS");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->columns[0].comment, "the key");
+  EXPECT_EQ(stored->partition_keys[1].name, "region");
+  EXPECT_EQ(stored->format, "PARQUET");
+  EXPECT_EQ(stored->properties.at("parquet.compression"), "SNAPPY");
+
+  EXPECT_EQ(metastore.add_partitions("awsdatacatalog", "sales", "orders",
+                                     {{{"2024-01-01", "east"}, "s3://lake/sales/orders/dt=2024-01-01/region=east/", 0},
+                                      {{"2024-01-01", "west"}, "s3://lake/sales/orders/dt=2024-01-01/region=west/", 0}},
+                                     false),
+            2);
+  EXPECT_EQ(metastore.add_partitions("awsdatacatalog", "sales", "orders", {{{"2024-01-01", "east"}, "x", 0}}, true), 0);
+  expect_error([&] { metastore.add_partitions("awsdatacatalog", "sales", "orders", {{{"2024-01-01", "east"}, "x", 0}}, false); },
+               ErrorCode::ALREADY_EXISTS, "already exists");
+  expect_error([&] { metastore.add_partitions("awsdatacatalog", "sales", "orders", {{{"2024-01-01"}, "x", 0}}, false); },
+               ErrorCode::INVALID_ARGUMENT, "2 partition keys");
+  auto partitions = metastore.list_partitions("awsdatacatalog", "sales", "orders");
+  ASSERT_EQ(partitions.size(), 2u);
+  EXPECT_EQ(partitions[1].values[1], "west");
+  EXPECT_EQ(metastore.drop_partitions("awsdatacatalog", "sales", "orders", {{"2024-01-01", "west"}}, false), 1);
+  expect_error([&] { metastore.drop_partitions("awsdatacatalog", "sales", "orders", {{"2024-01-01", "west"}}, false); },
+               ErrorCode::NOT_FOUND, "does not exist");
+
+  expect_error([&] { metastore.drop_database("awsdatacatalog", "sales", false, false); }, ErrorCode::INVALID_ARGUMENT,
+               "CASCADE");
+  EXPECT_TRUE(metastore.drop_table("awsdatacatalog", "sales", "orders", false));
+  EXPECT_TRUE(metastore.list_partitions("awsdatacatalog", "sales", "orders").empty());  // went with the table
+  EXPECT_FALSE(metastore.drop_table("awsdatacatalog", "sales", "orders", true));
+  EXPECT_TRUE(metastore.create_table(orders, false));
+  EXPECT_TRUE(metastore.drop_database("awsdatacatalog", "sales", false, true));
+  EXPECT_FALSE(metastore.find_table("awsdatacatalog", "sales", "orders").has_value());
+  EXPECT_FALSE(metastore.drop_database("awsdatacatalog", "sales", true, false));
+}
+
 }  // namespace
 }  // namespace tributary::service
