@@ -556,6 +556,18 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
       result.chunks.push_back(single_column(filter(view_store()->list(lower(catalog), lower(schema)))));
       return result;
     }
+    case sql::StatementKind::CREATE_SCHEMA:
+    case sql::StatementKind::DROP_SCHEMA:
+    case sql::StatementKind::CREATE_TABLE:
+    case sql::StatementKind::DROP_TABLE:
+    case sql::StatementKind::SHOW_PARTITIONS:
+    case sql::StatementKind::REPAIR_TABLE:
+    case sql::StatementKind::ADD_PARTITIONS:
+    case sql::StatementKind::DROP_PARTITIONS:
+      throw_error(ErrorCode::NOT_SUPPORTED,
+                  "Databases, external tables and partitions are parsed but not stored yet (a catalog for them is "
+                  "planned); query files through a `files` catalog meanwhile",
+                  loc.line, loc.column);
     default: break;
   }
   throw_error(ErrorCode::NOT_SUPPORTED, "Statement not supported", loc.line, loc.column);

@@ -123,6 +123,14 @@ StatementClass classify_statement(const std::string& sql_text) {
     case K::USE: set(StatementType::UTILITY, "USE", false); break;
     case K::CREATE_VIEW: set(StatementType::DDL, "CREATE_VIEW", false); break;
     case K::DROP_VIEW: set(StatementType::DDL, "DROP_VIEW", false); break;
+    case K::CREATE_SCHEMA: set(StatementType::DDL, "CREATE_DATABASE", false); break;
+    case K::DROP_SCHEMA: set(StatementType::DDL, "DROP_DATABASE", false); break;
+    case K::CREATE_TABLE: set(StatementType::DDL, "CREATE_TABLE", false); break;
+    case K::DROP_TABLE: set(StatementType::DDL, "DROP_TABLE", false); break;
+    case K::SHOW_PARTITIONS: set(StatementType::DDL, "SHOW_PARTITIONS", false); break;
+    case K::REPAIR_TABLE: set(StatementType::DDL, "MSCK_REPAIR_TABLE", false); break;
+    case K::ADD_PARTITIONS: set(StatementType::DDL, "ALTER_TABLE_ADD_PARTITION", false); break;
+    case K::DROP_PARTITIONS: set(StatementType::DDL, "ALTER_TABLE_DROP_PARTITION", false); break;
   }
   return result;
 }

@@ -4,6 +4,7 @@
 // bind errors can point at it. Unquoted identifiers are lower-cased by the
 // lexer (Trino is case-insensitive); quoted identifiers keep their case.
 #pragma once
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -180,6 +181,29 @@ enum class StatementKind {
   DROP_VIEW,
   SHOW_CREATE_VIEW,
   SHOW_VIEWS,
+  // Athena's Hive DDL for the AwsDataCatalog
+  CREATE_SCHEMA,      // CREATE DATABASE|SCHEMA
+  DROP_SCHEMA,
+  CREATE_TABLE,       // CREATE EXTERNAL TABLE (columns, PARTITIONED BY, ROW FORMAT, STORED AS, LOCATION, TBLPROPERTIES)
+  DROP_TABLE,
+  SHOW_PARTITIONS,
+  REPAIR_TABLE,       // MSCK REPAIR TABLE
+  ADD_PARTITIONS,     // ALTER TABLE t ADD [IF NOT EXISTS] PARTITION (k='v', ...) [LOCATION '...'] ...
+  DROP_PARTITIONS,    // ALTER TABLE t DROP [IF EXISTS] PARTITION (k='v', ...), ...
+};
+
+// A column of CREATE EXTERNAL TABLE: the type as written (Hive spellings such as string,
+// int, array<string> are kept verbatim; the catalog maps them).
+struct ColumnDefinition {
+  std::string name;
+  std::string type;
+  std::string comment;
+  Location location;
+};
+
+struct PartitionSpec {
+  std::vector<std::pair<std::string, std::string>> values;  // key = 'value', in the order written
+  std::string location;
 };
 
 struct Statement {
@@ -193,6 +217,18 @@ struct Statement {
   bool or_replace = false;
   bool if_exists = false;
   std::string original_sql;          // view definition text
+  // DDL (CREATE DATABASE / EXTERNAL TABLE, DROP, partitions)
+  bool if_not_exists = false;
+  bool cascade = false;
+  std::vector<ColumnDefinition> columns;
+  std::vector<ColumnDefinition> partition_columns;
+  std::string comment;
+  std::string location_uri;                            // LOCATION 'uri'
+  std::string stored_as;                               // PARQUET, TEXTFILE, JSON, ... (upper case)
+  std::string row_format_serde;                        // ROW FORMAT SERDE 'class'
+  std::map<std::string, std::string> serde_properties; // ROW FORMAT DELIMITED ... / WITH SERDEPROPERTIES
+  std::map<std::string, std::string> properties;       // TBLPROPERTIES / WITH DBPROPERTIES
+  std::vector<PartitionSpec> partitions;
 };
 using StatementPtr = std::shared_ptr<Statement>;
 

@@ -95,6 +95,10 @@ StatementPtr Parser::parse_statement_inner() {
     } else if (accept("tables")) {
       stmt->kind = StatementKind::SHOW_TABLES;
       if (accept("from") || accept("in")) stmt->name = qualified_name();
+    } else if (accept("partitions")) {
+      stmt->kind = StatementKind::SHOW_PARTITIONS;
+      if (!accept("from")) accept("in");
+      stmt->name = qualified_name();
     } else if (accept("views")) {
       stmt->kind = StatementKind::SHOW_VIEWS;
       if (accept("from") || accept("in")) stmt->name = qualified_name();
@@ -109,7 +113,7 @@ StatementPtr Parser::parse_statement_inner() {
       stmt->kind = StatementKind::SHOW_CREATE_VIEW;
       stmt->name = qualified_name();
     } else {
-      fail_expecting("CATALOGS, SCHEMAS, TABLES, VIEWS, COLUMNS, FUNCTIONS, CREATE VIEW");
+      fail_expecting("CATALOGS, SCHEMAS, TABLES, VIEWS, COLUMNS, FUNCTIONS, PARTITIONS, CREATE VIEW");
     }
     if (accept("like")) {
       if (peek().type != TokenType::STRING) fail_expecting("string");
@@ -136,9 +140,10 @@ StatementPtr Parser::parse_statement_inner() {
       stmt->or_replace = true;
     }
     if (!accept("view")) {
-      pos_ = start_token;
-      fail_expecting("VIEW");
+      if (stmt->or_replace) fail_expecting("VIEW");
+      return parse_create(stmt);
     }
+    (void)start_token;
     stmt->kind = StatementKind::CREATE_VIEW;
     stmt->name = qualified_name();
     expect("as");
@@ -151,13 +156,12 @@ StatementPtr Parser::parse_statement_inner() {
       stmt->original_sql.pop_back();
     return stmt;
   }
-  if (accept("drop")) {
-    expect("view");
-    stmt->kind = StatementKind::DROP_VIEW;
-    if (accept("if")) {
-      expect("exists");
-      stmt->if_exists = true;
-    }
+  if (accept("drop")) return parse_drop(stmt);
+  if (accept("alter")) return parse_alter_table(stmt);
+  if (accept("msck")) {
+    expect("repair");
+    expect("table");
+    stmt->kind = StatementKind::REPAIR_TABLE;
     stmt->name = qualified_name();
     return stmt;
   }
@@ -166,7 +170,7 @@ StatementPtr Parser::parse_statement_inner() {
     stmt->query = query();
     return stmt;
   }
-  fail_expecting("ALTER, CREATE, DESCRIBE, DROP, EXPLAIN, SELECT, SHOW, USE, VALUES, WITH");
+  fail_expecting("ALTER, CREATE, DESCRIBE, DROP, EXPLAIN, MSCK, SELECT, SHOW, USE, VALUES, WITH");
 }
 
 size_t Parser::offset_of(const Token& t) const {

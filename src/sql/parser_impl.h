@@ -88,6 +88,15 @@ class Parser {
   std::string name_part(bool after_dot);
   std::vector<std::string> qualified_name();
   StatementPtr parse_statement_inner();
+  // Athena's Hive DDL (parser_ddl.cpp).
+  StatementPtr parse_create(StatementPtr stmt);
+  StatementPtr parse_drop(StatementPtr stmt);
+  StatementPtr parse_alter_table(StatementPtr stmt);
+  std::string string_literal(const char* what);
+  std::map<std::string, std::string> property_list();
+  std::string hive_type();
+  std::vector<ColumnDefinition> column_definitions();
+  PartitionSpec partition_spec();
   size_t offset_of(const Token& t) const;
   QueryPtr query();
   void parse_limit_offset(Query& q);

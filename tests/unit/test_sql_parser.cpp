@@ -40,6 +40,74 @@ std::string join(const std::vector<std::string>& parts) {
   return out;
 }
 
+
+TEST(ParserDdl, CreateExternalTableAthenaStyle) {
+  auto stmt = parse_statement(
+      "CREATE EXTERNAL TABLE IF NOT EXISTS sales.orders (\n"
+      "  `order_id` int COMMENT 'the key',\n"
+      "  amount decimal(10,2),\n"
+      "  tags array<string>,\n"
+      "  attrs map<string,int>\n"
+      ")\n"
+      "COMMENT 'orders from the shop'\n"
+      "PARTITIONED BY (dt string, region string)\n"
+      "ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'\n"
+      "STORED AS TEXTFILE\n"
+      "LOCATION 's3://lake/sales/orders/'\n"
+      "TBLPROPERTIES ('skip.header.line.count'='1', 'has_encrypted_data'='false')");
+  EXPECT_EQ(stmt->kind, StatementKind::CREATE_TABLE);
+  EXPECT_TRUE(stmt->if_not_exists);
+  EXPECT_EQ(stmt->name, (std::vector<std::string>{"sales", "orders"}));
+  ASSERT_EQ(stmt->columns.size(), 4u);
+  EXPECT_EQ(stmt->columns[0].name, "order_id");
+  EXPECT_EQ(stmt->columns[0].type, "int");
+  EXPECT_EQ(stmt->columns[0].comment, "the key");
+  EXPECT_EQ(stmt->columns[1].type, "decimal(10,2)");
+  EXPECT_EQ(stmt->columns[2].type, "array<string>");
+  EXPECT_EQ(stmt->columns[3].type, "map<string,int>");
+  ASSERT_EQ(stmt->partition_columns.size(), 2u);
+  EXPECT_EQ(stmt->partition_columns[1].name, "region");
+  EXPECT_EQ(stmt->comment, "orders from the shop");
+  EXPECT_EQ(stmt->serde_properties.at("field.delim"), ",");
+  EXPECT_EQ(stmt->stored_as, "TEXTFILE");
+  EXPECT_EQ(stmt->location_uri, "s3://lake/sales/orders/");
+  EXPECT_EQ(stmt->properties.at("skip.header.line.count"), "1");
+}
+
+TEST(ParserDdl, ParquetSerdeDatabasesPartitions) {
+  auto parquet = parse_statement(
+      "CREATE EXTERNAL TABLE t (id bigint) STORED AS PARQUET LOCATION 's3://b/t/' TBLPROPERTIES ('parquet.compression'='SNAPPY')");
+  EXPECT_EQ(parquet->stored_as, "PARQUET");
+  auto serde = parse_statement(
+      "CREATE EXTERNAL TABLE j (id bigint) ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' "
+      "WITH SERDEPROPERTIES ('ignore.malformed.json'='true') LOCATION 's3://b/j/'");
+  EXPECT_EQ(serde->row_format_serde, "org.openx.data.jsonserde.JsonSerDe");
+  EXPECT_EQ(serde->serde_properties.at("ignore.malformed.json"), "true");
+  auto database = parse_statement("CREATE DATABASE IF NOT EXISTS lake COMMENT 'c' LOCATION 's3://b/' WITH DBPROPERTIES ('a'='b')");
+  EXPECT_EQ(database->kind, StatementKind::CREATE_SCHEMA);
+  EXPECT_TRUE(database->if_not_exists);
+  EXPECT_EQ(database->location_uri, "s3://b/");
+  EXPECT_EQ(parse_statement("DROP DATABASE IF EXISTS lake CASCADE")->cascade, true);
+  EXPECT_EQ(parse_statement("DROP TABLE IF EXISTS lake.t")->kind, StatementKind::DROP_TABLE);
+  EXPECT_EQ(parse_statement("MSCK REPAIR TABLE lake.t")->kind, StatementKind::REPAIR_TABLE);
+  EXPECT_EQ(parse_statement("SHOW PARTITIONS lake.t")->kind, StatementKind::SHOW_PARTITIONS);
+  auto add = parse_statement(
+      "ALTER TABLE lake.t ADD IF NOT EXISTS PARTITION (dt = '2024-01-01', region = 'east') LOCATION 's3://b/t/x/' "
+      "PARTITION (dt = '2024-01-02', region = 'west')");
+  EXPECT_EQ(add->kind, StatementKind::ADD_PARTITIONS);
+  EXPECT_TRUE(add->if_not_exists);
+  ASSERT_EQ(add->partitions.size(), 2u);
+  EXPECT_EQ(add->partitions[0].values[1], (std::pair<std::string, std::string>{"region", "east"}));
+  EXPECT_EQ(add->partitions[0].location, "s3://b/t/x/");
+  auto drop = parse_statement("ALTER TABLE lake.t DROP IF EXISTS PARTITION (dt = '2024-01-01'), PARTITION (dt = '2024-01-02')");
+  EXPECT_EQ(drop->kind, StatementKind::DROP_PARTITIONS);
+  EXPECT_EQ(drop->partitions.size(), 2u);
+  EXPECT_EQ(syntax_error("CREATE EXTERNAL TABLE t (id int) STORED AS PARQUET"),
+            "SYNTAX_ERROR: line 1:51: mismatched input '<EOF>'. Expecting: LOCATION 's3://bucket/prefix/'");
+  EXPECT_EQ(syntax_error("CREATE TABLE t AS SELECT 1"),
+            "SYNTAX_ERROR: line 1:8: mismatched input 'TABLE'. Expecting: EXTERNAL (CREATE TABLE AS SELECT is not supported yet)");
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- statements
@@ -423,7 +491,7 @@ TEST(SqlParserErrors, ExactMessagesAndPositions) {
             "SYNTAX_ERROR: line 2:3: mismatched input 'FROM'. Expecting: expression");
   EXPECT_EQ(syntax_error("SELEC 1"),
             "SYNTAX_ERROR: line 1:1: mismatched input 'SELEC'. Expecting: ALTER, CREATE, DESCRIBE, DROP, EXPLAIN, "
-            "SELECT, SHOW, USE, VALUES, WITH");
+            "MSCK, SELECT, SHOW, USE, VALUES, WITH");
   EXPECT_EQ(syntax_error("SELECT 1 2"), "SYNTAX_ERROR: line 1:10: mismatched input '2'. Expecting: <EOF>");
   EXPECT_EQ(syntax_error("SELECT a FROM t GROUP a"), "SYNTAX_ERROR: line 1:23: mismatched input 'a'. Expecting: 'by'");
   EXPECT_EQ(syntax_error("SELECT 123abc"), "SYNTAX_ERROR: line 1:8: Invalid numeric literal '123a'");
@@ -436,7 +504,7 @@ TEST(SqlParserErrors, ExactMessagesAndPositions) {
   EXPECT_EQ(syntax_error("SELECT x FROM t WHERE x IN 1"),
             "SYNTAX_ERROR: line 1:28: mismatched input '1'. Expecting: '('");
   EXPECT_EQ(syntax_error("SHOW STUFF"),
-            "SYNTAX_ERROR: line 1:6: mismatched input 'STUFF'. Expecting: CATALOGS, SCHEMAS, TABLES, VIEWS, COLUMNS, FUNCTIONS, CREATE VIEW");
+            "SYNTAX_ERROR: line 1:6: mismatched input 'STUFF'. Expecting: CATALOGS, SCHEMAS, TABLES, VIEWS, COLUMNS, FUNCTIONS, PARTITIONS, CREATE VIEW");
   try {
     parse_statement("SELECT\n\n  FROM");
     FAIL() << "expected a syntax error";
