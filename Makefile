@@ -2,7 +2,8 @@
 #
 #   make demo    install dependencies, build release, run the embedded demo
 #   make test    install dependencies, build, run every test (release, then ASan/UBSan)
-#   make bench   build, then TPC-H Q1/Q6 against DuckDB (SF=1 by default: make bench SF=0.1)
+#   make bench   build, then TPC-H Q1, Q6 and a point lookup against DuckDB on CSV, then on
+#                Parquet (SF=1 by default: make bench SF=0.1)
 #   make bench-relational   build, then 1M-row MariaDB/PostgreSQL scans, pushdown and mysql_fdw
 #                (starts its own MariaDB and PostgreSQL; not part of `make test`)
 #   make bench-dynamodb   build, then 100,000 DynamoDB items in dynalite: full scan vs a plain
@@ -77,6 +78,7 @@ endif
 
 bench: deps build
 	bench/run.sh $(SF)
+	FORMAT=parquet bench/run.sh $(SF)
 
 # Services are started in a state directory of their own and stopped on every exit.
 bench-relational: build

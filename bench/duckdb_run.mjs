@@ -46,9 +46,12 @@ function readCsvCall(dataDir, table) {
     `auto_detect = false, columns = {${columns.join(', ')}})`;
 }
 
+// FORMAT=parquet: DATA_DIR holds <table>.parquet files instead.
 function substituteTables(sql, dataDir) {
   return sql.replace(/\btpch\.tpch\.([A-Za-z_][A-Za-z0-9_]*)\b/g,
-    (_, table) => readCsvCall(dataDir, table));
+    (_, table) => (process.env.FORMAT === 'parquet'
+      ? `read_parquet(${sqlString(join(dataDir, `${table}.parquet`))})`
+      : readCsvCall(dataDir, table)));
 }
 
 async function main() {

@@ -3,7 +3,8 @@
 #
 # Usage: bench/run.sh [SF]        (or SF=0.1 bench/run.sh; default SF 1)
 # Environment: TRIBUTARY (default build/release/tributary), TPCH_GEN (default
-# build/release/tpch_gen), RUNS (default 3: best of RUNS is reported).
+# build/release/tpch_gen), RUNS (default 3: best of RUNS is reported), FORMAT=csv|parquet
+# (parquet: DuckDB converts the CSV files once to SNAPPY Parquet, and both engines read those).
 #
 # Generates bench/data/sf<SF>/tpch/{lineitem,orders}.csv if missing, writes the catalog
 # bench/data/sf<SF>/config/catalog/tpch.properties, times each query best-of-RUNS on both
@@ -16,7 +17,8 @@ SF="${1:-${SF:-1}}"
 RUNS="${RUNS:-3}"
 TRIBUTARY="${TRIBUTARY:-$ROOT/build/release/tributary}"
 TPCH_GEN="${TPCH_GEN:-$ROOT/build/release/tpch_gen}"
-QUERIES=(q1 q6)
+QUERIES=(q1 q6 point)
+FORMAT="${FORMAT:-csv}"
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -34,8 +36,23 @@ if [[ ! -f "$DATA/tpch/lineitem.csv" || ! -f "$DATA/tpch/orders.csv" ]]; then
   "$TPCH_GEN" "$SF" "$DATA/tpch"
 fi
 
+if [[ "$FORMAT" == parquet ]]; then
+  # DuckDB writes the Parquet copy once: SNAPPY, its default row groups (122,880 rows).
+  if [[ ! -f "$DATA/parquet/tpch/lineitem.parquet" || ! -f "$DATA/parquet/tpch/orders.parquet" ]]; then
+    echo "bench: converting SF $SF to Parquet with DuckDB"
+    mkdir -p "$DATA/parquet/tpch"
+    (cd "$ROOT" && node bench/to_parquet.mjs "$DATA/tpch" "$DATA/parquet/tpch" lineitem orders)
+  fi
+  CONFIG="$DATA/parquet-config"
+  RESULTS="$ROOT/bench/data/results-sf$SF-parquet"
+  TABLE_DIR="$DATA/parquet/tpch"
+  CATALOG_LOCATION="$DATA/parquet"
+else
+  TABLE_DIR="$DATA/tpch"
+  CATALOG_LOCATION="$DATA"
+fi
 mkdir -p "$CONFIG/catalog" "$RESULTS"
-printf 'connector.name=files\nlocation=%s\n' "$DATA" > "$CONFIG/catalog/tpch.properties"
+printf 'connector.name=files\nlocation=%s\n' "$CATALOG_LOCATION" > "$CONFIG/catalog/tpch.properties"
 
 now_ns() { date +%s%N; }
 
@@ -56,11 +73,11 @@ for query in "${QUERIES[@]}"; do
   awk -v ns="$best" 'BEGIN { printf "%.1f\n", ns / 1e6 }' > "$RESULTS/$query.tributary.ms"
 done
 
-echo "bench: duckdb (threads=2, best of $RUNS)"
+echo "bench: duckdb (threads=2, best of $RUNS, $FORMAT)"
 query_files=()
 for query in "${QUERIES[@]}"; do query_files+=("$ROOT/bench/queries/$query.sql"); done
-(cd "$ROOT" && node bench/duckdb_run.mjs "$DATA/tpch" "${query_files[@]}") > "$RESULTS/duckdb.jsonl"
+(cd "$ROOT" && FORMAT="$FORMAT" node bench/duckdb_run.mjs "$TABLE_DIR" "${query_files[@]}") > "$RESULTS/duckdb.jsonl"
 
 echo
-echo "TPC-H SF $SF on $(nproc) cores (results in $RESULTS)"
+echo "TPC-H SF $SF, $FORMAT, on $(nproc) cores (results in $RESULTS)"
 node "$ROOT/bench/compare.mjs" "$RESULTS" "${QUERIES[@]}"

@@ -25,6 +25,8 @@ APT_PACKAGES=(
   # The Athena service: HTTP server; the recipe replay also runs Debian's aws CLI v2 (the
   # preinstalled `aws` is v1) and boto3 for the API tests.
   libcpp-httplib-dev awscli python3-boto3
+  # Parquet codecs
+  libsnappy-dev liblz4-dev
 )
 # Later issues: APT_PACKAGES+=(redis-server)
 

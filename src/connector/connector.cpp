@@ -113,6 +113,22 @@ bool Domain::contains(const Value& v) const {
   return false;
 }
 
+bool Domain::may_overlap(const Value& min, const Value& max) const {
+  if (all) return true;
+  for (const auto& r : ranges) {
+    if (!r.high_unbounded) {
+      int c = compare_values(r.high, min);
+      if (c < 0 || (c == 0 && !r.high_inclusive)) continue;
+    }
+    if (!r.low_unbounded) {
+      int c = compare_values(r.low, max);
+      if (c > 0 || (c == 0 && !r.low_inclusive)) continue;
+    }
+    return true;
+  }
+  return false;
+}
+
 std::string Domain::to_string(const std::string& column) const {
   if (is_none()) return "false";
   if (all) return null_allowed ? "true" : column + " IS NOT NULL";
@@ -226,6 +242,34 @@ std::string PushedExpression::to_string(const std::vector<std::string>& column_n
     }
   }
   return "?";
+}
+
+namespace {
+[[noreturn]] void no_ddl(const Connector& connector, const char* what) {
+  throw_error(ErrorCode::NOT_SUPPORTED, std::string(what) + " is not supported by " + connector.type() +
+                                            " catalogs (databases and external tables live in the AwsDataCatalog)");
+}
+}  // namespace
+
+void Connector::create_schema(const std::string&, const std::string&, const std::map<std::string, std::string>&,
+                              bool) {
+  no_ddl(*this, "CREATE DATABASE");
+}
+void Connector::drop_schema(const std::string&, bool, bool) { no_ddl(*this, "DROP DATABASE"); }
+void Connector::create_table(const TableDefinition&, bool) { no_ddl(*this, "CREATE EXTERNAL TABLE"); }
+void Connector::drop_table(const std::string&, const std::string&, bool) { no_ddl(*this, "DROP TABLE"); }
+std::vector<std::string> Connector::list_partitions(const std::string&, const std::string&) {
+  no_ddl(*this, "SHOW PARTITIONS");
+}
+int Connector::repair_table(const std::string&, const std::string&) { no_ddl(*this, "MSCK REPAIR TABLE"); }
+int Connector::add_partitions(const std::string&, const std::string&,
+                              const std::vector<std::pair<std::vector<std::pair<std::string, std::string>>, std::string>>&,
+                              bool) {
+  no_ddl(*this, "ALTER TABLE ADD PARTITION");
+}
+int Connector::drop_partitions(const std::string&, const std::string&,
+                               const std::vector<std::vector<std::pair<std::string, std::string>>>&, bool) {
+  no_ddl(*this, "ALTER TABLE DROP PARTITION");
 }
 
 }  // namespace tributary

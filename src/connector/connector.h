@@ -96,6 +96,9 @@ struct Domain {
     return d;
   }
   bool contains(const Value& v) const;
+  // True when some non-null value in [min, max] (inclusive, non-null bounds) may be in the
+  // domain: for pruning by min/max statistics (Parquet row groups, partitions).
+  bool may_overlap(const Value& min, const Value& max) const;
   bool is_none() const { return !all && ranges.empty() && !null_allowed; }
   // Ranges sorted and merged; single-value ranges stay separate.
   std::string to_string(const std::string& column) const;
@@ -214,9 +217,47 @@ class PageSource {
   virtual void cancel() {}
 };
 
+// CREATE EXTERNAL TABLE as a catalog receives it (types as written; the catalog maps them).
+struct TableDefinition {
+  std::string schema;
+  std::string name;
+  struct Column {
+    std::string name;
+    std::string type;
+    std::string comment;
+  };
+  std::vector<Column> columns;
+  std::vector<Column> partition_columns;
+  std::string location;
+  std::string format;  // PARQUET, TEXTFILE, JSON (empty: TEXTFILE)
+  std::string serde;   // ROW FORMAT SERDE class, if given
+  std::map<std::string, std::string> serde_properties;
+  std::map<std::string, std::string> properties;
+  std::string comment;
+};
+
 class Connector {
  public:
   virtual ~Connector() = default;
+
+  // DDL of catalogs that own their metadata (the AwsDataCatalog). Default: NOT_SUPPORTED.
+  virtual void create_schema(const std::string& schema, const std::string& location,
+                             const std::map<std::string, std::string>& properties, bool if_not_exists);
+  virtual void drop_schema(const std::string& schema, bool if_exists, bool cascade);
+  virtual void create_table(const TableDefinition& table, bool if_not_exists);
+  virtual void drop_table(const std::string& schema, const std::string& table, bool if_exists);
+  // Partitions as "key=value/key=value" paths, in order.
+  virtual std::vector<std::string> list_partitions(const std::string& schema, const std::string& table);
+  // MSCK REPAIR TABLE: registers the key=value/ folders found under the table's location;
+  // returns how many were added.
+  virtual int repair_table(const std::string& schema, const std::string& table);
+  // values: per partition, (key, value) pairs; location empty = <table location>/k=v/...
+  virtual int add_partitions(const std::string& schema, const std::string& table,
+                             const std::vector<std::pair<std::vector<std::pair<std::string, std::string>>, std::string>>& partitions,
+                             bool if_not_exists);
+  virtual int drop_partitions(const std::string& schema, const std::string& table,
+                              const std::vector<std::vector<std::pair<std::string, std::string>>>& partitions,
+                              bool if_exists);
   // The connector type, e.g. "sqlite".
   virtual std::string type() const = 0;
 

@@ -557,17 +557,99 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
       return result;
     }
     case sql::StatementKind::CREATE_SCHEMA:
-    case sql::StatementKind::DROP_SCHEMA:
+    case sql::StatementKind::DROP_SCHEMA: {
+      std::string catalog = session.catalog, schema;
+      if (statement.name.size() == 1) schema = statement.name[0];
+      else if (statement.name.size() == 2) {
+        catalog = statement.name[0];
+        schema = statement.name[1];
+      } else {
+        throw_error(ErrorCode::SYNTAX_ERROR, "A database name is [catalog.]name", loc.line, loc.column);
+      }
+      if (catalog.empty())
+        throw_error(ErrorCode::NOT_FOUND, "Catalog must be specified when session catalog is not set", loc.line,
+                    loc.column);
+      auto connector = connector_for(lower(catalog));
+      if (statement.kind == sql::StatementKind::CREATE_SCHEMA)
+        connector->create_schema(lower(schema), statement.location_uri, statement.properties, statement.if_not_exists);
+      else
+        connector->drop_schema(lower(schema), statement.if_exists, statement.cascade);
+      result.is_query = false;
+      result.update_type = statement.kind == sql::StatementKind::CREATE_SCHEMA ? "CREATE SCHEMA" : "DROP SCHEMA";
+      return result;
+    }
     case sql::StatementKind::CREATE_TABLE:
     case sql::StatementKind::DROP_TABLE:
     case sql::StatementKind::SHOW_PARTITIONS:
     case sql::StatementKind::REPAIR_TABLE:
     case sql::StatementKind::ADD_PARTITIONS:
-    case sql::StatementKind::DROP_PARTITIONS:
-      throw_error(ErrorCode::NOT_SUPPORTED,
-                  "Databases, external tables and partitions are parsed but not stored yet (a catalog for them is "
-                  "planned); query files through a `files` catalog meanwhile",
-                  loc.line, loc.column);
+    case sql::StatementKind::DROP_PARTITIONS: {
+      planner::Binder binder(*resolver_, session);
+      std::string catalog, schema, name;
+      binder.resolve_table_name(statement.name, statement.location, &catalog, &schema, &name);
+      catalog = lower(catalog);
+      schema = lower(schema);
+      name = lower(name);
+      auto connector = connector_for(catalog);
+      result.is_query = false;
+      auto partition_values = [](const sql::PartitionSpec& spec) {
+        std::vector<std::pair<std::string, std::string>> values;
+        for (const auto& [k, v] : spec.values) values.emplace_back(lower(k), v);
+        return values;
+      };
+      switch (statement.kind) {
+        case sql::StatementKind::CREATE_TABLE: {
+          TableDefinition table;
+          table.schema = schema;
+          table.name = name;
+          for (const auto& c : statement.columns) table.columns.push_back({lower(c.name), c.type, c.comment});
+          for (const auto& c : statement.partition_columns)
+            table.partition_columns.push_back({lower(c.name), c.type, c.comment});
+          table.location = statement.location_uri;
+          table.format = statement.stored_as;
+          table.serde = statement.row_format_serde;
+          table.serde_properties = statement.serde_properties;
+          table.properties = statement.properties;
+          table.comment = statement.comment;
+          connector->create_table(table, statement.if_not_exists);
+          result.update_type = "CREATE TABLE";
+          break;
+        }
+        case sql::StatementKind::DROP_TABLE:
+          connector->drop_table(schema, name, statement.if_exists);
+          result.update_type = "DROP TABLE";
+          break;
+        case sql::StatementKind::SHOW_PARTITIONS:
+          result.is_query = true;
+          result.names = {"partition"};
+          result.types = {Type::varchar()};
+          result.chunks.push_back(single_column(connector->list_partitions(schema, name)));
+          break;
+        case sql::StatementKind::REPAIR_TABLE: {
+          int added = connector->repair_table(schema, name);
+          result.is_query = true;
+          result.names = {"result"};
+          result.types = {Type::varchar()};
+          result.chunks.push_back(single_column({"Partitions added: " + std::to_string(added)}));
+          break;
+        }
+        case sql::StatementKind::ADD_PARTITIONS: {
+          std::vector<std::pair<std::vector<std::pair<std::string, std::string>>, std::string>> partitions;
+          for (const auto& spec : statement.partitions) partitions.emplace_back(partition_values(spec), spec.location);
+          connector->add_partitions(schema, name, partitions, statement.if_not_exists);
+          result.update_type = "ADD PARTITION";
+          break;
+        }
+        default: {
+          std::vector<std::vector<std::pair<std::string, std::string>>> partitions;
+          for (const auto& spec : statement.partitions) partitions.push_back(partition_values(spec));
+          connector->drop_partitions(schema, name, partitions, statement.if_exists);
+          result.update_type = "DROP PARTITION";
+          break;
+        }
+      }
+      return result;
+    }
     default: break;
   }
   throw_error(ErrorCode::NOT_SUPPORTED, "Statement not supported", loc.line, loc.column);

@@ -6,35 +6,11 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "service/lake_catalog.h"
 
 namespace tributary::service {
 
 namespace {
-
-// The built-in AwsDataCatalog: our metastore. Database `default` always exists; tables come
-// from later issues (external tables); views are listed by the engine from the view store.
-class GlueCatalogConnector : public Connector {
- public:
-  explicit GlueCatalogConnector(Metastore& metastore) : metastore_(metastore) {}
-  std::string type() const override { return "glue"; }
-  std::vector<std::string> list_schemas() override {
-    std::set<std::string> schemas = {"default"};
-    auto page = metastore_.list_views(to_lower_ascii(kAwsDataCatalog), "", 1 << 20);
-    for (const auto& view : page.items) schemas.insert(view.schema);
-    return {schemas.begin(), schemas.end()};
-  }
-  std::vector<std::string> list_tables(const std::string&) override { return {}; }
-  std::optional<TableMetadata> get_table(const std::string&, const std::string&) override { return std::nullopt; }
-  std::vector<std::shared_ptr<Split>> plan_splits(const TableMetadata&, const ScanRequest&, int) override {
-    throw_error(ErrorCode::INTERNAL_ERROR, "AwsDataCatalog has no tables to scan");
-  }
-  std::unique_ptr<PageSource> open(const TableMetadata&, const Split&, const ScanRequest&) override {
-    throw_error(ErrorCode::INTERNAL_ERROR, "AwsDataCatalog has no tables to scan");
-  }
-
- private:
-  Metastore& metastore_;
-};
 
 // Lambda deployment settings of Athena's connectors: accepted in a function's properties,
 // meaningless for an in-process connector.
@@ -127,7 +103,7 @@ void validate_data_catalog(Metastore& metastore, const DataCatalog& catalog) {
 ServiceCatalogs::ServiceCatalogs(Metastore& metastore, engine::Engine& engine, const std::string& config_dir)
     : metastore_(metastore), engine_(engine) {
   namespace fs = std::filesystem;
-  engine_.add_catalog(kAwsDataCatalog, std::make_shared<GlueCatalogConnector>(metastore_));
+  engine_.add_catalog(kAwsDataCatalog, make_lake_catalog(metastore_, to_lower_ascii(kAwsDataCatalog)));
   if (config_dir.empty()) return;
   fs::path functions = fs::path(config_dir) / "function";
   if (fs::is_directory(functions)) {
@@ -188,7 +164,7 @@ void ServiceCatalogs::sync() {
       std::string print = "glue";
       if (fingerprints_[name] == print) continue;
       fingerprints_[name] = print;
-      engine_.add_catalog(name, std::make_shared<GlueCatalogConnector>(metastore_));
+      engine_.add_catalog(name, make_lake_catalog(metastore_, to_lower_ascii(kAwsDataCatalog)));
       continue;
     }
     std::string print = fingerprint(catalog);

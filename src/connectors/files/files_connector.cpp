@@ -11,9 +11,11 @@
 #include <unordered_map>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "connectors/files/compressed_input.h"
 #include "connectors/files/csv_reader.h"
 #include "connectors/files/json_reader.h"
+#include "connectors/files/parquet_source.h"
 #include "connectors/files/storage.h"
 
 namespace tributary {
@@ -24,7 +26,10 @@ using files::Compression;
 using files::CsvOptions;
 using files::JsonFlavor;
 
-enum class FileFormat { CSV, TSV, JSON };
+enum class FileFormat { CSV, TSV, JSON, PARQUET };
+
+// Files of one folder table must share a family: text (CSV/TSV), JSON or Parquet.
+int format_family(FileFormat f) { return f == FileFormat::JSON ? 1 : f == FileFormat::PARQUET ? 2 : 0; }
 
 constexpr uint64_t kMinSplitBytes = 1 << 20;
 
@@ -54,7 +59,8 @@ bool classify_file(const std::string& filename, FileFormat* format, Compression*
   *compression = Compression::NONE;
   if (strip_suffix(&name, ".gz") || strip_suffix(&name, ".gzip")) *compression = Compression::GZIP;
   else if (strip_suffix(&name, ".zst") || strip_suffix(&name, ".zstd")) *compression = Compression::ZSTD;
-  if (strip_suffix(&name, ".csv")) *format = FileFormat::CSV;
+  if (*compression == Compression::NONE && strip_suffix(&name, ".parquet")) *format = FileFormat::PARQUET;
+  else if (strip_suffix(&name, ".csv")) *format = FileFormat::CSV;
   else if (strip_suffix(&name, ".tsv")) *format = FileFormat::TSV;
   else if (strip_suffix(&name, ".jsonl") || strip_suffix(&name, ".ndjson") || strip_suffix(&name, ".json"))
     *format = FileFormat::JSON;
@@ -68,6 +74,7 @@ const char* format_name(FileFormat f, JsonFlavor flavor) {
     case FileFormat::CSV: return "csv";
     case FileFormat::TSV: return "tsv";
     case FileFormat::JSON: return flavor == JsonFlavor::DYNAMODB ? "dynamodb-json" : "json";
+    case FileFormat::PARQUET: return "parquet";
   }
   return "?";
 }
@@ -121,6 +128,8 @@ std::vector<std::string> split_column_list(const std::string& text) {
 class FileSplit : public Split {
  public:
   DataFile file;
+  std::shared_ptr<parquet::ParquetFile> parquet;  // Parquet: the opened footer
+  int row_group = -1;                              // Parquet: the row group of this split
   JsonFlavor flavor = JsonFlavor::LINES;
   uint64_t start = 0;
   uint64_t end = UINT64_MAX;
@@ -128,6 +137,7 @@ class FileSplit : public Split {
 
   std::string describe() const override {
     std::string s = file.path;
+    if (row_group >= 0) return s + " row group " + std::to_string(row_group);
     if (start != 0 || end != UINT64_MAX)
       s += " [" + std::to_string(start) + ", " + (end == UINT64_MAX ? std::string("end") : std::to_string(end)) + ")";
     return s;
@@ -218,7 +228,6 @@ class FilesConnector : public Connector {
   }
 
   PushdownResult apply_pushdown(const TableMetadata& table, const ScanRequest& request) override {
-    (void)request;
     PushdownResult result;
     auto resolved = resolve(table.schema, table.name);
     if (!resolved) return result;
@@ -233,6 +242,24 @@ class FilesConnector : public Connector {
     size_t n = resolved->entry.files.size();
     result.details.push_back("files: " + resolved->entry.path + " (" + format + ", " + std::to_string(n) +
                              (n == 1 ? " file, " : " files, ") + human_bytes(total) + ")");
+    if (resolved->entry.format == FileFormat::PARQUET) {
+      size_t groups = 0, kept = 0;
+      uint64_t kept_bytes = 0;
+      for (const auto& file : resolved->entry.files) {
+        auto footer = parquet_footer(file);
+        auto mapping = files::map_parquet_columns(*footer, table.columns);
+        for (int g = 0; g < (int)footer->row_groups().size(); g++) {
+          groups++;
+          if (!files::row_group_may_match(*footer, g, mapping, request.constraint)) continue;
+          kept++;
+          for (int c : request.columns)
+            if (mapping[c] >= 0) kept_bytes += footer->row_groups()[g].column_bytes[mapping[c]];
+        }
+      }
+      result.details.push_back("parquet: " + std::to_string(kept) + " of " + std::to_string(groups) +
+                               " row groups after min/max pruning, " + human_bytes(kept_bytes) +
+                               " of projected column chunks");
+    }
     return result;
   }
 
@@ -247,6 +274,22 @@ class FilesConnector : public Connector {
     uint64_t target = (total + ways - 1) / ways;
     target = std::clamp<uint64_t>(target, kMinSplitBytes, split_size_);
     std::vector<std::shared_ptr<Split>> splits;
+    if (resolved->entry.format == FileFormat::PARQUET) {
+      // One split per row group that its min/max statistics do not rule out.
+      for (const auto& file : resolved->entry.files) {
+        auto footer = parquet_footer(file);
+        auto mapping = files::map_parquet_columns(*footer, table.columns);
+        for (int g = 0; g < (int)footer->row_groups().size(); g++) {
+          if (!files::row_group_may_match(*footer, g, mapping, request.constraint)) continue;
+          auto split = std::make_shared<FileSplit>();
+          split->file = file;
+          split->parquet = footer;
+          split->row_group = g;
+          splits.push_back(std::move(split));
+        }
+      }
+      return splits;
+    }
     for (const auto& file : resolved->entry.files) {
       bool header = file.format != FileFormat::JSON && csv_.header;
       bool splittable = file.compression == Compression::NONE &&
@@ -277,6 +320,22 @@ class FilesConnector : public Connector {
     // A limit alone may stop reading early; with a requested order (top-N) every row is needed.
     if (request.constraint.is_all() && request.order.empty()) limit = request.limit;
     try {
+      if (file_split->file.format == FileFormat::PARQUET) {
+        std::vector<ColumnMetadata> wanted;
+        std::vector<Type> types;
+        for (int c : request.columns) {
+          wanted.push_back(table.columns.at(c));
+          types.push_back(table.columns.at(c).type);
+        }
+        auto mapping = files::map_parquet_columns(*file_split->parquet, wanted);
+        for (size_t i = 0; i < mapping.size(); i++)
+          if (mapping[i] >= 0 && !(file_split->parquet->columns()[mapping[i]].type == types[i]))
+            throw_error(ErrorCode::TYPE_MISMATCH,
+                        "column '" + wanted[i].name + "' is " + file_split->parquet->columns()[mapping[i]].type.to_string() +
+                            " in '" + file_split->file.path + "' but " + types[i].to_string() + " in the table");
+        return files::make_parquet_page_source(file_split->parquet, file_split->row_group, std::move(mapping),
+                                               std::move(types));
+      }
       if (file_split->file.format == FileFormat::JSON) {
         files::JsonScan scan;
         scan.range = range;
@@ -375,7 +434,7 @@ class FilesConnector : public Connector {
           DataFile f;
           std::string stem;
           if (!classify_file(inner.name, &f.format, &f.compression, &stem)) continue;
-          if (!t.files.empty() && (f.format == FileFormat::JSON) != (t.files[0].format == FileFormat::JSON)) continue;
+          if (!t.files.empty() && format_family(f.format) != format_family(t.files[0].format)) continue;
           f.path = full + "/" + inner.name;
           f.size = inner.size;
           f.version = std::to_string(inner.mtime) + inner.etag;
@@ -473,7 +532,14 @@ class FilesConnector : public Connector {
       const DataFile& first = resolved.entry.files[0];
       files::TextRange range{first.path, first.compression, 0, UINT64_MAX, storage_};
       uint64_t sample_rows = 0, sample_bytes = 0;
-      if (first.format == FileFormat::JSON) {
+      if (first.format == FileFormat::PARQUET) {
+        // The first file's footer gives the columns (explicit columns are for text formats).
+        auto footer = parquet_footer(first);
+        for (const auto& c : footer->columns()) resolved.columns.push_back({to_lower_ascii(c.name), c.type, true, ""});
+        explicit_columns.reset();
+        sample_rows = (uint64_t)footer->num_rows();
+        sample_bytes = std::max<uint64_t>(first.size, 1);
+      } else if (first.format == FileFormat::JSON) {
         files::JsonSample sample = files::infer_json_schema(range, explicit_columns ? 1 : sample_rows_, true);
         resolved.flavor = sample.flavor;
         sample_rows = sample.rows;
@@ -493,7 +559,7 @@ class FilesConnector : public Connector {
         for (size_t i = 0; i < sample.names.size(); i++) resolved.columns.push_back({sample.names[i], sample.types[i], true, ""});
       }
       if (explicit_columns) resolved.columns = *explicit_columns;
-      bool compressed = first.compression != Compression::NONE;
+      bool compressed = first.compression != Compression::NONE && first.format != FileFormat::PARQUET;
       if (sample_rows > 0 && sample_bytes > 0 && !compressed)
         resolved.row_estimate = std::round((double)total * (double)sample_rows / (double)sample_bytes);
     } catch (const Error& e) {
@@ -515,6 +581,21 @@ class FilesConnector : public Connector {
     std::optional<double> row_estimate;
   };
 
+  // Parquet footers, opened once per file version.
+  std::shared_ptr<parquet::ParquetFile> parquet_footer(const DataFile& file) {
+    std::string key = file.path + "|" + std::to_string(file.size) + "|" + file.version;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = footers_.find(key);
+      if (it != footers_.end()) return it->second;
+    }
+    auto footer = files::open_parquet(storage_, file.path, file.size);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (footers_.size() > 4096) footers_.clear();
+    footers_[key] = footer;
+    return footer;
+  }
+
   const std::string catalog_;
   std::string location_;
   std::shared_ptr<files::Storage> storage_;
@@ -527,6 +608,7 @@ class FilesConnector : public Connector {
   std::atomic<uint64_t> rejected_{0};
   std::mutex mutex_;
   std::unordered_map<std::string, CachedSchema> cache_;  // GUARDED_BY(mutex_), by table path
+  std::unordered_map<std::string, std::shared_ptr<parquet::ParquetFile>> footers_;  // GUARDED_BY(mutex_)
 };
 
 }  // namespace

@@ -1,0 +1,152 @@
+#include "connectors/files/parquet_source.h"
+
+#include <atomic>
+
+#include "common/error.h"
+#include "common/text.h"
+
+namespace tributary::files {
+
+namespace {
+
+class StorageFile : public parquet::RandomAccessFile {
+ public:
+  StorageFile(std::shared_ptr<Storage> storage, std::string path, uint64_t size)
+      : storage_(std::move(storage)), path_(std::move(path)), size_(size) {}
+  uint64_t size() override { return size_; }
+  std::string read(uint64_t offset, uint64_t length) override {
+    if (offset > size_ || length > size_ - offset)
+      throw_error(ErrorCode::SOURCE_ERROR, path_ + ": read of " + std::to_string(length) + " bytes at offset " +
+                                               std::to_string(offset) + " is past the end (" + std::to_string(size_) +
+                                               " bytes)");
+    std::string data = storage_->read_range(path_, offset, length);
+    if (data.size() != length)
+      throw_error(ErrorCode::SOURCE_ERROR, path_ + ": short read at offset " + std::to_string(offset) + " (" +
+                                               std::to_string(data.size()) + " of " + std::to_string(length) +
+                                               " bytes)");
+    return data;
+  }
+  std::string name() const override { return path_; }
+
+ private:
+  std::shared_ptr<Storage> storage_;
+  std::string path_;
+  uint64_t size_;
+};
+
+class ParquetPageSource : public PageSource {
+ public:
+  ParquetPageSource(std::shared_ptr<parquet::ParquetFile> file, int row_group, std::vector<int> file_columns,
+                    std::vector<Type> types)
+      : file_(std::move(file)), row_group_(row_group), file_columns_(std::move(file_columns)), types_(std::move(types)) {
+    rows_left_ = file_->row_groups().at((size_t)row_group_).num_rows;
+    for (int c : file_columns_)
+      if (c >= 0) read_columns_.push_back(c);
+  }
+
+  PageStatus next(Chunk& out) override {
+    out.size = 0;
+    if (cancelled_.load(std::memory_order_relaxed))
+      throw_error(ErrorCode::CANCELLED, "Query was cancelled while reading '" + file_->name() + "'");
+    if (read_columns_.empty()) {
+      // Only the row count is needed (count(*), or columns the file lacks): no data is read.
+      size_t n = (size_t)std::min<int64_t>(rows_left_, (int64_t)kChunkCapacity);
+      for (size_t c = 0; c < out.columns.size(); c++) {
+        for (size_t r = 0; r < n; r++) out.columns[c].set_null(r);
+      }
+      out.size = n;
+      rows_left_ -= (int64_t)n;
+      return rows_left_ > 0 ? PageStatus::HAVE_DATA : PageStatus::FINISHED;
+    }
+    if (!reader_) reader_ = file_->read_row_group(row_group_, read_columns_);
+    if (read_columns_.size() == file_columns_.size()) {
+      if (!reader_->next(out)) return PageStatus::FINISHED;
+      return PageStatus::HAVE_DATA;
+    }
+    // Some requested columns are absent from this file: read the others, fill NULLs.
+    if (!reader_->next(scratch_)) {
+      out.size = 0;
+      return PageStatus::FINISHED;
+    }
+    size_t n = scratch_.size;
+    size_t next_read = 0;
+    for (size_t c = 0; c < file_columns_.size(); c++) {
+      if (file_columns_[c] >= 0) {
+        out.columns[c] = scratch_.columns[next_read++];
+      } else {
+        out.columns[c] = Vector(types_[c], std::max(n, (size_t)1));
+        for (size_t r = 0; r < n; r++) out.columns[c].set_null(r);
+      }
+    }
+    out.size = n;
+    return PageStatus::HAVE_DATA;
+  }
+  uint64_t bytes_read() const override { return reader_ ? reader_->bytes_read() : 0; }
+  void cancel() override { cancelled_ = true; }
+  SourceMetrics metrics() const override {
+    SourceMetrics m;
+    m.access_path = "row group " + std::to_string(row_group_);
+    return m;
+  }
+
+ private:
+  std::shared_ptr<parquet::ParquetFile> file_;
+  int row_group_;
+  std::vector<int> file_columns_;
+  std::vector<Type> types_;
+  std::vector<int> read_columns_;
+  std::unique_ptr<parquet::RowGroupReader> reader_;
+  Chunk scratch_;
+  int64_t rows_left_ = 0;
+  std::atomic<bool> cancelled_{false};
+};
+
+}  // namespace
+
+std::shared_ptr<parquet::ParquetFile> open_parquet(std::shared_ptr<Storage> storage, const std::string& path,
+                                                   uint64_t size) {
+  return parquet::ParquetFile::open(std::make_shared<StorageFile>(std::move(storage), path, size));
+}
+
+std::vector<int> map_parquet_columns(const parquet::ParquetFile& file, const std::vector<ColumnMetadata>& columns) {
+  std::vector<int> mapping;
+  const auto& file_columns = file.columns();
+  for (const auto& column : columns) {
+    int found = -1;
+    for (size_t i = 0; i < file_columns.size(); i++)
+      if (to_lower_ascii(file_columns[i].name) == to_lower_ascii(column.name)) {
+        found = (int)i;
+        break;
+      }
+    mapping.push_back(found);
+  }
+  return mapping;
+}
+
+bool row_group_may_match(const parquet::ParquetFile& file, int row_group, const std::vector<int>& file_columns,
+                         const TupleDomain& constraint) {
+  if (constraint.none) return false;
+  const auto& info = file.row_groups().at((size_t)row_group);
+  for (const auto& [column, domain] : constraint.columns) {
+    if (column < 0 || column >= (int)file_columns.size() || file_columns[column] < 0) continue;
+    if ((size_t)file_columns[column] >= info.stats.size()) continue;
+    const auto& stats = info.stats[(size_t)file_columns[column]];
+    bool all_null = stats.null_count && *stats.null_count == info.num_rows;
+    if (all_null) {
+      if (!domain.null_allowed) return false;
+      continue;
+    }
+    if (domain.null_allowed && (!stats.null_count || *stats.null_count > 0)) continue;
+    if (stats.min && stats.max && !stats.min->is_null && !stats.max->is_null &&
+        !domain.may_overlap(*stats.min, *stats.max))
+      return false;
+  }
+  return true;
+}
+
+std::unique_ptr<PageSource> make_parquet_page_source(std::shared_ptr<parquet::ParquetFile> file, int row_group,
+                                                     std::vector<int> file_columns, std::vector<Type> types) {
+  return std::make_unique<ParquetPageSource>(std::move(file), row_group, std::move(file_columns), std::move(types));
+}
+
+}  // namespace tributary::files
