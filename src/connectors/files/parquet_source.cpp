@@ -85,7 +85,7 @@ class ParquetPageSource : public PageSource {
   void cancel() override { cancelled_ = true; }
   SourceMetrics metrics() const override {
     SourceMetrics m;
-    m.access_path = "row group " + std::to_string(row_group_);
+    m.access_path = "parquet row groups";
     return m;
   }
 
