@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 #include <snappy-c.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 
