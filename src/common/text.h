@@ -10,5 +10,7 @@ namespace tributary {
 std::string to_lower_ascii(std::string text);
 // Without leading and trailing ASCII whitespace.
 std::string trim_ascii(std::string_view text);
+// Appends `text` as a JSON string literal (quotes, backslash escapes, \u00XX for controls).
+void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace tributary

@@ -415,6 +415,19 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
                   loc.column);
     return {catalog, schema};
   };
+  // A view or table name of the statement: [catalog.][schema.]name with the session defaults, lower-cased.
+  struct ObjectName {
+    std::string catalog, schema, name;
+  };
+  auto object_name = [&]() {
+    planner::Binder binder(*resolver_, session);
+    ObjectName object;
+    binder.resolve_table_name(statement.name, statement.location, &object.catalog, &object.schema, &object.name);
+    object.catalog = lower(object.catalog);
+    object.schema = lower(object.schema);
+    object.name = lower(object.name);
+    return object;
+  };
   switch (statement.kind) {
     case sql::StatementKind::SHOW_CATALOGS:
       result.names = {"Catalog"};
@@ -519,11 +532,7 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
     case sql::StatementKind::DROP_VIEW:
     case sql::StatementKind::SHOW_CREATE_VIEW: {
       planner::Binder binder(*resolver_, session);
-      std::string catalog, schema, name;
-      binder.resolve_table_name(statement.name, statement.location, &catalog, &schema, &name);
-      catalog = lower(catalog);
-      schema = lower(schema);
-      name = lower(name);
+      auto [catalog, schema, name] = object_name();
       std::string key = catalog + "." + schema + "." + name;
       auto store = view_store();
       result.is_query = false;
@@ -584,12 +593,7 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
     case sql::StatementKind::REPAIR_TABLE:
     case sql::StatementKind::ADD_PARTITIONS:
     case sql::StatementKind::DROP_PARTITIONS: {
-      planner::Binder binder(*resolver_, session);
-      std::string catalog, schema, name;
-      binder.resolve_table_name(statement.name, statement.location, &catalog, &schema, &name);
-      catalog = lower(catalog);
-      schema = lower(schema);
-      name = lower(name);
+      auto [catalog, schema, name] = object_name();
       auto connector = connector_for(catalog);
       result.is_query = false;
       auto partition_values = [](const sql::PartitionSpec& spec) {

@@ -603,15 +603,17 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
   };
 
   // --- metadata ----------------------------------------------------------------------------
-  handlers["ListDatabases"] = [&] {
-    std::string catalog = get_string(request, "CatalogName", true);
-    auto connector = catalog_connector(catalog);
-    std::vector<std::string> schemas;
+  // A catalog's databases; a source failure is a MetadataException.
+  auto schemas_of = [&](const std::shared_ptr<Connector>& connector) {
     try {
-      schemas = connector->list_schemas();
+      return connector->list_schemas();
     } catch (const Error& e) {
       metadata_error(e.message());
     }
+  };
+  handlers["ListDatabases"] = [&] {
+    std::string catalog = get_string(request, "CatalogName", true);
+    auto schemas = schemas_of(catalog_connector(catalog));
     std::vector<json> items;
     std::sort(schemas.begin(), schemas.end());
     for (const auto& s : schemas)
@@ -624,12 +626,7 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
   };
   auto check_database = [&](const std::string& catalog, const std::string& database) {
     auto connector = catalog_connector(catalog);
-    std::vector<std::string> schemas;
-    try {
-      schemas = connector->list_schemas();
-    } catch (const Error& e) {
-      metadata_error(e.message());
-    }
+    auto schemas = schemas_of(connector);
     for (const auto& s : schemas)
       if (to_lower_ascii(s) == to_lower_ascii(database)) return connector;
     metadata_error("Database '" + database + "' does not exist in catalog '" + catalog + "'." +

@@ -10,6 +10,7 @@
 #include "common/datetime.h"
 #include "common/decimal.h"
 #include "common/error.h"
+#include "common/text.h"
 #include "common/value.h"
 #include "formats/parquet/codecs.h"
 #include "formats/parquet/encodings.h"
@@ -71,30 +72,6 @@ void gather(const std::vector<E>& dictionary, const uint32_t* indices, size_t co
   for (size_t i = 0; i < count; i++) out[i] = dict[indices[i]];
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    unsigned char u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (u < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", u);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
 
 }  // namespace
 
