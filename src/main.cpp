@@ -14,6 +14,8 @@
 #include "cli/sqllogictest.h"
 #include "common/error.h"
 #include "engine/engine.h"
+#include "service/catalogs.h"
+#include "service/metastore.h"
 #include "service/server.h"
 #include "sql/parser.h"
 
@@ -36,6 +38,10 @@ int main(int argc, char** argv) {
   int threads = 0;
   auto* query = app.add_subcommand("query", "Run one SQL statement (or a file of statements) and print the result");
   query->add_option("--config-dir", config_dir, "Directory with catalog/NAME.properties files");
+  std::string query_data_dir;
+  query->add_option("--data-dir", query_data_dir,
+                    "Attach the metastore of a `tributary serve` data directory: its AwsDataCatalog (databases, "
+                    "external tables, views) and data catalogs");
   query->add_option("--catalog", catalog, "Session catalog");
   query->add_option("--schema", schema, "Session schema");
   query->add_option("--output-format", output_format, "ALIGNED, CSV, CSV_HEADER, TSV or JSON");
@@ -45,6 +51,7 @@ int main(int argc, char** argv) {
 
   auto* shell = app.add_subcommand("shell", "Interactive SQL shell");
   shell->add_option("--config-dir", config_dir, "Directory with catalog/NAME.properties files");
+  shell->add_option("--data-dir", query_data_dir, "Attach the metastore of a `tributary serve` data directory");
   shell->add_option("--catalog", catalog, "Session catalog");
   shell->add_option("--schema", schema, "Session schema");
 
@@ -138,7 +145,20 @@ int main(int argc, char** argv) {
     engine::EngineOptions options;
     options.threads = threads;
     engine::Engine engine(options);
-    if (!config_dir.empty()) engine.load_config_dir(config_dir);
+    // With --data-dir the metastore's catalogs (AwsDataCatalog, LAMBDA/FEDERATED catalogs) and
+    // views are attached, as `tributary serve` sees them.
+    std::unique_ptr<service::Metastore> metastore;
+    std::unique_ptr<service::ServiceCatalogs> service_catalogs;
+    if (!query_data_dir.empty()) {
+      metastore = std::make_unique<service::Metastore>(query_data_dir + "/metastore.db");
+      engine.set_view_store(std::make_shared<service::MetastoreViewStore>(*metastore));
+      service_catalogs = std::make_unique<service::ServiceCatalogs>(*metastore, engine, config_dir);
+      service_catalogs->sync();
+      if (catalog.empty()) catalog = "awsdatacatalog";
+      if (schema.empty()) schema = "default";
+    } else if (!config_dir.empty()) {
+      engine.load_config_dir(config_dir);
+    }
     planner::Session session;
     session.catalog = catalog;
     session.schema = schema;

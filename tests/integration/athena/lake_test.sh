@@ -110,6 +110,10 @@ orders_csv
 orders_pq" "$(run "SHOW TABLES IN lake" > /dev/null; result txt)"
 check "federated-style join with the lake" '"_col0"
 "2"' "$(run "SELECT count(*) FROM lake.orders_csv c JOIN lake.events e ON c.id = e.id" > /dev/null; result csv)"
+# The same metastore from `tributary query --data-dir` (another process, while the server runs).
+check "tributary query --data-dir sees the lake (ids 3, 4, 5)" '"3","106.75"' \
+  "$(AWS_ENDPOINT_URL_S3="$TRIBUTARY_S3_ENDPOINT" "$TRIBUTARY" query --data-dir "$WORK/data" --output-format CSV \
+      "SELECT count(*), sum(amount) FROM lake.orders_csv WHERE dt = '2024-01-02' OR region = 'west'" 2>&1)"
 check "drop table" SUCCEEDED "$(run "DROP TABLE lake.events")"
 check "dropped table is gone" FAILED "$(run "SELECT * FROM lake.events" 2>/dev/null)"
 check "unknown table suggests" yes "$(run "SELECT * FROM lake.orders_cvs" >/dev/null 2>"$WORK/err"; grep -q "orders_csv" "$WORK/err" && echo yes || cat "$WORK/err")"
