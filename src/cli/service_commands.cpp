@@ -18,31 +18,6 @@ std::string metastore_path(const std::string& data_dir) {
   return (std::filesystem::path(data_dir) / "metastore.db").string();
 }
 
-bool secret_key(const std::string& key) {
-  std::string k;
-  for (char c : key) k += (char)std::tolower((unsigned char)c);
-  return k.find("password") != std::string::npos || k.find("secret") != std::string::npos ||
-         k == "default" || k.find("connection") != std::string::npos;
-}
-
-// Hides passwords inside connection strings and secret values.
-std::string redact(const std::string& key, const std::string& value) {
-  if (!secret_key(key)) return value;
-  std::string out = value;
-  for (const char* marker : {"password=", "Password="}) {
-    size_t pos = out.find(marker);
-    while (pos != std::string::npos) {
-      size_t start = pos + std::string(marker).size();
-      size_t end = out.find_first_of("&;", start);
-      out.replace(start, (end == std::string::npos ? out.size() : end) - start, "****");
-      pos = out.find(marker, start);
-    }
-  }
-  if (out == value && (key.find("password") != std::string::npos || key.find("secret") != std::string::npos))
-    return "****";
-  return out;
-}
-
 }  // namespace
 
 std::string default_data_dir(const std::string& explicit_dir) {
@@ -96,7 +71,7 @@ int function_command(const std::string& data_dir, const std::string& action, con
   auto print = [&](const service::ConnectorFunction& f) {
     out << "Function " << f.name << " (connector " << f.connector_name << ")\n";
     out << "  arn:aws:lambda:us-east-1:000000000000:function:" << f.name << "\n";
-    for (const auto& [key, value] : f.properties) out << "  " << key << " = " << redact(key, value) << "\n";
+    for (const auto& [key, value] : f.properties) out << "  " << key << " = " << service::redact_property(key, value) << "\n";
   };
   if (action == "create" || action == "update") {
     service::ConnectorFunction function;

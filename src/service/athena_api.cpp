@@ -34,6 +34,10 @@ struct ApiException {
 
 double epoch_seconds(int64_t millis) { return (double)millis / 1000.0; }
 
+// JSON text of an answer; bytes that are not UTF-8 (from a Latin-1 source) become U+FFFD
+// instead of failing the whole answer.
+std::string to_text(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 // --- request field readers (types checked as the model declares them) --------------------
 
 std::string get_string(const json& request, const char* name, bool required = false) {
@@ -271,7 +275,7 @@ ApiResponse api_error(int status, const std::string& type, const std::string& me
                       const std::string& athena_error_code) {
   json body = {{"__type", type}, {"Message", message}};
   if (!athena_error_code.empty()) body["AthenaErrorCode"] = athena_error_code;
-  return {status, body.dump(), type};
+  return {status, to_text(body), type};
 }
 
 AthenaApi::AthenaApi(Metastore& metastore, engine::Engine& engine, ServiceCatalogs& catalogs, QueryManager& queries)
@@ -473,7 +477,9 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
     return catalog;
   };
   auto catalog_json = [](const ServiceCatalogs::Entry& e) {
-    json out = {{"Name", e.name}, {"Type", to_string(e.type)}, {"Parameters", e.parameters},
+    std::map<std::string, std::string> parameters;
+    for (const auto& [key, value] : e.parameters) parameters[key] = redact_property(key, value);
+    json out = {{"Name", e.name}, {"Type", to_string(e.type)}, {"Parameters", parameters},
                 {"Status", "CREATE_COMPLETE"}};
     if (!e.description.empty()) out["Description"] = e.description;
     if (!e.error.empty()) out["Error"] = e.error;
@@ -484,7 +490,9 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
     if (catalogs_.find(catalog.name)) invalid_request("DataCatalog " + catalog.name + " already exists", "ALREADY_EXISTS");
     metastore_.create_data_catalog(catalog);
     catalogs_.sync();
-    return json{{"DataCatalog", catalog_json(*catalogs_.find(catalog.name))}};
+    auto created = catalogs_.find(catalog.name);
+    if (!created) invalid_request("DataCatalog " + catalog.name + " was deleted while it was created");
+    return json{{"DataCatalog", catalog_json(*created)}};
   };
   handlers["UpdateDataCatalog"] = [&] {
     auto catalog = read_catalog(true);
@@ -747,7 +755,7 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
   if (handler == handlers.end())
     return api_error(400, "UnknownOperationException", "Operation " + action + " is not supported by tributary");
   try {
-    return {200, handler->second().dump(), ""};
+    return {200, to_text(handler->second()), ""};
   } catch (const ApiException& e) {
     return api_error(e.status, e.type, e.message, e.athena_error_code);
   } catch (const Error& e) {
@@ -761,7 +769,8 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
         return api_error(400, "InvalidRequestException", e.message(), "INVALID_INPUT");
       case ErrorCode::LIMIT_EXCEEDED:
         return {400, json{{"__type", "TooManyRequestsException"}, {"Message", e.message()},
-                          {"Reason", "CONCURRENT_QUERY_LIMIT_EXCEEDED"}}.dump(),
+                          {"Reason", "CONCURRENT_QUERY_LIMIT_EXCEEDED"}}.dump(-1, ' ', false,
+                                                                                 json::error_handler_t::replace),
                 "TooManyRequestsException"};
       case ErrorCode::ALREADY_EXISTS:
         return api_error(400, "InvalidRequestException", e.message(), "ALREADY_EXISTS");

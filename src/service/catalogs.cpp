@@ -52,6 +52,26 @@ std::string function_name_from_arn(const std::string& arn_or_name) {
   return parts[6];
 }
 
+std::string redact_property(const std::string& key, const std::string& value) {
+  std::string k = to_lower_ascii(key);
+  bool secret = k.find("password") != std::string::npos || k.find("secret") != std::string::npos ||
+                k.find("token") != std::string::npos;
+  bool connection = k == "default" || k.find("connection") != std::string::npos;
+  if (!secret && !connection) return value;
+  std::string out = value;
+  for (const char* marker : {"password=", "Password="}) {
+    size_t pos = out.find(marker);
+    while (pos != std::string::npos) {
+      size_t start = pos + std::string(marker).size();
+      size_t end = out.find_first_of("&;", start);
+      out.replace(start, (end == std::string::npos ? out.size() : end) - start, "****");
+      pos = out.find(marker, start);
+    }
+  }
+  if (secret && out == value) return "****";
+  return out;
+}
+
 std::string normalize_function_property(const std::string& key) {
   static const std::map<std::string, std::string> names = {
       {"DefaultConnectionString", "default"}, {"SpillBucket", "spill_bucket"},

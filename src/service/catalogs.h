@@ -35,6 +35,10 @@ std::string normalize_function_property(const std::string& key);
 // Lambda deployment settings (spill bucket, memory, timeout, VPC ids) that have no meaning here.
 ConnectorProperties connector_properties(const ConnectorFunction& function);
 
+// A property value fit to show: passwords and secrets (also inside connection strings such
+// as `...?user=u&password=p`) replaced by ****.
+std::string redact_property(const std::string& key, const std::string& value);
+
 // Checks a LAMBDA/FEDERATED catalog definition before it is stored: the function exists
 // (LAMBDA) or the connector properties are complete (FEDERATED). Throws INVALID_ARGUMENT.
 void validate_data_catalog(Metastore& metastore, const DataCatalog& catalog);

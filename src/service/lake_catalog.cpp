@@ -151,7 +151,7 @@ class LakeCatalog : public Connector {
         if (format == LakeFormat::PARQUET) {
           auto footer = files::open_parquet(storage, path, entry.size);
           std::vector<ColumnMetadata> data(table.columns.begin(), table.columns.begin() + (long)data_columns);
-          auto mapping = files::map_parquet_columns(*footer, data);
+          auto mapping = files::pruning_columns(*footer, data);
           for (size_t i = data_columns; i < table.columns.size(); i++) mapping.push_back(-1);
           for (int g = 0; g < (int)footer->row_groups().size(); g++) {
             if (!files::row_group_may_match(*footer, g, mapping, request.constraint)) continue;
@@ -359,7 +359,15 @@ class LakeCatalog : public Connector {
     }
     return *found;
   }
-  ExternalTable definition(const TableMetadata& table) { return require_table(table.schema, table.name); }
+  // The table's definition, which must still have the columns the query was planned with
+  // (a DROP and CREATE during the query fails it instead of misreading).
+  ExternalTable definition(const TableMetadata& table) {
+    auto def = require_table(table.schema, table.name);
+    if (def.columns.size() + def.partition_keys.size() != table.columns.size())
+      throw_error(ErrorCode::SOURCE_ERROR,
+                  "Table '" + def.database + "." + def.name + "' was redefined while the query ran; run it again");
+    return def;
+  }
 
   std::vector<std::string> ordered_values(const ExternalTable& def,
                                           const std::vector<std::pair<std::string, std::string>>& values) {

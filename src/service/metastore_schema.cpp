@@ -118,7 +118,7 @@ CREATE TABLE IF NOT EXISTS partitions (
   catalog TEXT NOT NULL COLLATE NOCASE,
   database TEXT NOT NULL COLLATE NOCASE,
   table_name TEXT NOT NULL COLLATE NOCASE,
-  partition_values TEXT NOT NULL,
+  partition_values TEXT NOT NULL,  -- JSON array, compared exactly (values are case-sensitive)
   location TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   PRIMARY KEY (catalog, database, table_name, partition_values),

@@ -503,9 +503,21 @@ void QueryManager::run(const std::shared_ptr<Task>& task) {
         done.error_retryable = true;
       }
     }
+  } catch (const std::exception& e) {
+    // Not one of ours (allocation failure, a library's exception): the query still ends.
+    stats.engine_execution_time_ms = std::max<int64_t>(steady_millis() - started, 0);
+    done.state = QueryState::FAILED;
+    done.state_change_reason = std::string("INTERNAL_ERROR: ") + e.what();
+    done.error_message = done.state_change_reason;
+    done.error_category = 1;
+    done.error_type = 200;
   }
   stats.total_execution_time_ms = std::max<int64_t>(now_millis() - record.submitted_at, 0);
-  metastore_.update_query_statistics(task->id, stats);
+  try {
+    metastore_.update_query_statistics(task->id, stats);
+  } catch (const std::exception& e) {
+    spdlog::error("query={} event=statistics_not_stored what=\"{}\"", task->id, e.what());
+  }
   metastore_.update_query_state(task->id, done);
   {
     std::lock_guard<std::mutex> lock(mutex_);

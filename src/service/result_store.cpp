@@ -133,7 +133,7 @@ std::string render_metadata(const StoredResult& result) {
                         {"tabular", result.tabular},
                         {"rows", result.rows.size()},
                         {"columns", columns}};
-  return doc.dump();
+  return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 StoredResult parse_stored_result(const std::string& body, const std::string& metadata, bool tabular) {

@@ -247,7 +247,7 @@ class FilesConnector : public Connector {
       uint64_t kept_bytes = 0;
       for (const auto& file : resolved->entry.files) {
         auto footer = parquet_footer(file);
-        auto mapping = files::map_parquet_columns(*footer, table.columns);
+        auto mapping = files::pruning_columns(*footer, table.columns);
         for (int g = 0; g < (int)footer->row_groups().size(); g++) {
           groups++;
           if (!files::row_group_may_match(*footer, g, mapping, request.constraint)) continue;
@@ -278,7 +278,7 @@ class FilesConnector : public Connector {
       // One split per row group that its min/max statistics do not rule out.
       for (const auto& file : resolved->entry.files) {
         auto footer = parquet_footer(file);
-        auto mapping = files::map_parquet_columns(*footer, table.columns);
+        auto mapping = files::pruning_columns(*footer, table.columns);
         for (int g = 0; g < (int)footer->row_groups().size(); g++) {
           if (!files::row_group_may_match(*footer, g, mapping, request.constraint)) continue;
           auto split = std::make_shared<FileSplit>();

@@ -123,6 +123,13 @@ std::vector<int> map_parquet_columns(const parquet::ParquetFile& file, const std
   return mapping;
 }
 
+std::vector<int> pruning_columns(const parquet::ParquetFile& file, const std::vector<ColumnMetadata>& columns) {
+  auto mapping = map_parquet_columns(file, columns);
+  for (size_t i = 0; i < mapping.size(); i++)
+    if (mapping[i] >= 0 && !(file.columns()[(size_t)mapping[i]].type == columns[i].type)) mapping[i] = -1;
+  return mapping;
+}
+
 bool row_group_may_match(const parquet::ParquetFile& file, int row_group, const std::vector<int>& file_columns,
                          const TupleDomain& constraint) {
   if (constraint.none) return false;

@@ -19,6 +19,10 @@ std::shared_ptr<parquet::ParquetFile> open_parquet(std::shared_ptr<Storage> stor
 // For each table column, the index of the file column of the same (case-insensitive) name, or -1.
 std::vector<int> map_parquet_columns(const parquet::ParquetFile& file, const std::vector<ColumnMetadata>& columns);
 
+// As map_parquet_columns, but -1 also where the file's type differs from the table's: such
+// statistics cannot be compared with the filter (reading the column then fails instead).
+std::vector<int> pruning_columns(const parquet::ParquetFile& file, const std::vector<ColumnMetadata>& columns);
+
 // False when the row group's statistics prove that no row satisfies `constraint`
 // (`file_columns` maps table column indexes to file column indexes).
 bool row_group_may_match(const parquet::ParquetFile& file, int row_group, const std::vector<int>& file_columns,

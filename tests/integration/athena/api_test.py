@@ -244,6 +244,8 @@ def main():
                state == "FAILED" and "downdb" in status["StateChangeReason"] and "127.0.0.1:1" in status["StateChangeReason"]
                and status["AthenaError"]["ErrorCategory"] == 3 and status["AthenaError"]["Retryable"]
                and "hunter2secret" not in status["StateChangeReason"], status)
+    shown = athena.get_data_catalog(Name="downdb")["DataCatalog"]["Parameters"]
+    check("catalog passwords are not shown", ("****", "mysql"), (shown["connection-password"], shown["connector.name"]))
     athena.create_data_catalog(Name="brokencat", Type="LAMBDA", Parameters={
         "function": "arn:aws:lambda:us-east-1:000000000000:function:broken-connector"})
     broken_id, state = run(athena, "SELECT * FROM brokencat.x.t")
