@@ -779,6 +779,9 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
         return api_error(500, "InternalServerException", e.message());
       default: return api_error(400, "InvalidRequestException", e.message(), "INVALID_INPUT");
     }
+  } catch (const json::exception& e) {
+    // A field of the wrong JSON type that the SDK's own validation let through.
+    return api_error(400, "InvalidRequestException", std::string("Malformed request: ") + e.what(), "INVALID_INPUT");
   } catch (const std::exception& e) {
     spdlog::error("action={} exception=\"{}\"", action, e.what());
     return api_error(500, "InternalServerException", std::string("Internal error: ") + e.what());

@@ -194,10 +194,21 @@ std::string QueryManager::start(const StartQueryRequest& request) {
   task->bytes_cutoff = settings.bytes_cutoff;
   task->publish_metrics = settings.publish_metrics;
   spdlog::info("query={} event=queued workgroup={} type={}", inserted.id, workgroup_name, statement.substatement);
+  bool refused = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    queue_.push_back(task);
-    active_[task->id] = task;
+    refused = stopping_;  // shutdown() ran since the check above: nothing would run it
+    if (!refused) {
+      queue_.push_back(task);
+      active_[task->id] = task;
+    }
+  }
+  if (refused) {
+    QueryStateChange change;
+    change.state = QueryState::CANCELLED;
+    change.state_change_reason = "The server shut down before the query ran";
+    metastore_.update_query_state(inserted.id, change);
+    return inserted.id;
   }
   wake_.notify_all();
   return inserted.id;
