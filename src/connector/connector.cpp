@@ -1,5 +1,7 @@
 #include "connector/connector.h"
 
+#include <cmath>
+
 #include <algorithm>
 #include <cctype>
 #include <mutex>
@@ -214,6 +216,34 @@ std::string get_property(const ConnectorProperties& properties, const std::strin
                          const std::string& default_value) {
   auto it = properties.find(key);
   return it == properties.end() ? default_value : it->second;
+}
+
+int integer_property(const ConnectorProperties& properties, const std::string& key, int default_value, int minimum,
+                     const std::string& context) {
+  auto it = properties.find(key);
+  if (it == properties.end()) return default_value;
+  try {
+    size_t used = 0;
+    long v = std::stol(it->second, &used);
+    if (used == it->second.size() && v >= minimum && v <= 1000000000) return (int)v;
+  } catch (...) {
+  }
+  throw_error(ErrorCode::INVALID_ARGUMENT, context + ": property '" + key + "' must be an integer >= " +
+                                               std::to_string(minimum) + ", got '" + it->second + "'");
+}
+
+double non_negative_property(const ConnectorProperties& properties, const std::string& key, double default_value,
+                             const std::string& context) {
+  auto it = properties.find(key);
+  if (it == properties.end()) return default_value;
+  try {
+    size_t used = 0;
+    double v = std::stod(it->second, &used);
+    if (used == it->second.size() && v >= 0 && std::isfinite(v)) return v;
+  } catch (...) {
+  }
+  throw_error(ErrorCode::INVALID_ARGUMENT,
+              context + ": property '" + key + "' must be a non-negative number, got '" + it->second + "'");
 }
 
 }  // namespace tributary

@@ -313,5 +313,12 @@ std::string require_property(const ConnectorProperties& properties, const std::s
                              const std::string& catalog_name);
 std::string get_property(const ConnectorProperties& properties, const std::string& key,
                          const std::string& default_value);
+// An integer property in [minimum, 1e9], or `default_value` when absent. Throws
+// Error(INVALID_ARGUMENT, "<context>: property 'KEY' must be an integer >= MIN, got 'V'").
+int integer_property(const ConnectorProperties& properties, const std::string& key, int default_value, int minimum,
+                     const std::string& context);
+// A finite number >= 0, or `default_value` when absent. Throws like integer_property.
+double non_negative_property(const ConnectorProperties& properties, const std::string& key, double default_value,
+                             const std::string& context);
 
 }  // namespace tributary

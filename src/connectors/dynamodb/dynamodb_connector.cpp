@@ -33,21 +33,6 @@ std::string lower(std::string s) {
   throw_error(ErrorCode::INVALID_ARGUMENT, "Catalog '" + catalog + "': " + message);
 }
 
-int int_property(const ConnectorProperties& properties, const std::string& key, int fallback, int minimum,
-                 const std::string& catalog) {
-  auto it = properties.find(key);
-  if (it == properties.end()) return fallback;
-  try {
-    size_t used = 0;
-    long v = std::stol(it->second, &used);
-    if (used != it->second.size() || v < minimum || v > 1000000000) throw std::invalid_argument("bad");
-    return (int)v;
-  } catch (...) {
-    invalid(catalog, "property '" + key + "' must be an integer >= " + std::to_string(minimum) + ", got '" +
-                         it->second + "'");
-  }
-}
-
 using Clock = std::chrono::steady_clock;
 
 }  // namespace
@@ -79,20 +64,12 @@ DynamodbConfig make_dynamodb_config(const std::string& catalog, const ConnectorP
   config.region = aws::resolve_region(get_property(properties, "dynamodb.region", ""), config.profile);
   config.endpoint =
       aws::resolve_endpoint(get_property(properties, "dynamodb.endpoint", ""), "DYNAMODB", "dynamodb", config.region);
-  config.max_retries = int_property(properties, "dynamodb.max-retries", 8, 0, catalog);
-  config.sample_size = int_property(properties, "dynamodb.sample-size", 100, 1, catalog);
-  config.scan_segments = int_property(properties, "dynamodb.scan-segments", 0, 0, catalog);
-  if (auto it = properties.find("dynamodb.requests-per-second"); it != properties.end()) {
-    try {
-      size_t used = 0;
-      double v = std::stod(it->second, &used);
-      if (used != it->second.size() || !(v >= 0) || !std::isfinite(v)) throw std::invalid_argument("bad");
-      config.requests_per_second = v;
-    } catch (...) {
-      invalid(catalog, "property 'dynamodb.requests-per-second' must be a non-negative number, got '" + it->second +
-                           "'");
-    }
-  }
+  const std::string context = "Catalog '" + catalog + "'";
+  config.max_retries = integer_property(properties, "dynamodb.max-retries", 8, 0, context);
+  config.sample_size = integer_property(properties, "dynamodb.sample-size", 100, 1, context);
+  config.scan_segments = integer_property(properties, "dynamodb.scan-segments", 0, 0, context);
+  config.requests_per_second = non_negative_property(properties, "dynamodb.requests-per-second",
+                                                     config.requests_per_second, context);
   std::string pushdown = lower(get_property(properties, "pushdown", "true"));
   if (pushdown != "true" && pushdown != "false")
     invalid(catalog, "property 'pushdown' must be true or false, got '" + pushdown + "'");

@@ -30,20 +30,6 @@ int hex_value(char c) {
   return -1;
 }
 
-int integer_property(const ConnectorProperties& properties, const std::string& key, int default_value, int min,
-                     const std::string& catalog) {
-  auto it = properties.find(key);
-  if (it == properties.end()) return default_value;
-  try {
-    size_t used = 0;
-    long v = std::stol(it->second, &used);
-    if (used == it->second.size() && v >= min && v <= 1000000) return (int)v;
-  } catch (...) {
-  }
-  invalid(catalog, "property '" + key + "' must be an integer >= " + std::to_string(min) + ", got '" + it->second +
-                       "'");
-}
-
 }  // namespace
 
 bool mysql_url_decode(const std::string& text, std::string* out) {
@@ -188,21 +174,14 @@ MysqlConfig make_mysql_config(const std::string& catalog, const ConnectorPropert
   if (properties.count("connection-password")) config.password = properties.at("connection-password");
   if (config.user.empty())
     invalid(catalog, "no user: set 'connection-user' or user=... in the connection string");
-  config.pool_size = integer_property(properties, "pool-size", 4, 1, catalog);
-  config.max_concurrent_queries = integer_property(properties, "max-concurrent-queries", config.pool_size, 1, catalog);
-  config.connect_timeout_seconds = integer_property(properties, "connect-timeout", 10, 1, catalog);
-  config.query_timeout_seconds = integer_property(properties, "query-timeout", 300, 1, catalog);
-  config.split_count = integer_property(properties, "split-count", 0, 0, catalog);
-  if (auto it = properties.find("requests-per-second"); it != properties.end()) {
-    try {
-      size_t used = 0;
-      double v = std::stod(it->second, &used);
-      if (used != it->second.size() || !(v >= 0) || !std::isfinite(v)) throw std::invalid_argument("bad");
-      config.requests_per_second = v;
-    } catch (...) {
-      invalid(catalog, "property 'requests-per-second' must be a non-negative number, got '" + it->second + "'");
-    }
-  }
+  const std::string context = "mysql catalog '" + catalog + "'";
+  config.pool_size = integer_property(properties, "pool-size", 4, 1, context);
+  config.max_concurrent_queries = integer_property(properties, "max-concurrent-queries", config.pool_size, 1, context);
+  config.connect_timeout_seconds = integer_property(properties, "connect-timeout", 10, 1, context);
+  config.query_timeout_seconds = integer_property(properties, "query-timeout", 300, 1, context);
+  config.split_count = integer_property(properties, "split-count", 0, 0, context);
+  config.requests_per_second =
+      non_negative_property(properties, "requests-per-second", config.requests_per_second, context);
   std::string pushdown = lower(get_property(properties, "pushdown", "true"));
   if (pushdown != "true" && pushdown != "false")
     invalid(catalog, "property 'pushdown' must be true or false, got '" + pushdown + "'");

@@ -25,20 +25,6 @@ int hex_value(char c) {
   return -1;
 }
 
-int integer_property(const std::string& catalog, const ConnectorProperties& properties, const std::string& key,
-                     int default_value, int min_value) {
-  auto it = properties.find(key);
-  if (it == properties.end()) return default_value;
-  try {
-    size_t used = 0;
-    int v = std::stoi(it->second, &used);
-    if (used == it->second.size() && v >= min_value) return v;
-  } catch (...) {
-  }
-  invalid(catalog, "property '" + key + "' must be an integer >= " + std::to_string(min_value) + ", got '" +
-                       it->second + "'");
-}
-
 }  // namespace
 
 std::string ConnectionConfig::endpoint() const {
@@ -164,21 +150,15 @@ ConnectorSettings parse_connector_settings(const std::string& catalog, const Con
   s.connection = parse_connection_url(url != properties.end() ? url->second : athena->second, catalog);
   if (auto it = properties.find("connection-user"); it != properties.end()) s.connection.user = it->second;
   if (auto it = properties.find("connection-password"); it != properties.end()) s.connection.password = it->second;
-  s.pool_size = integer_property(catalog, properties, "pool-size", 4, 1);
-  s.max_concurrent_queries = integer_property(catalog, properties, "max-concurrent-queries", s.pool_size, 1);
-  s.connect_timeout_seconds = integer_property(catalog, properties, "connect-timeout", 10, 1);
-  s.query_timeout_seconds = integer_property(catalog, properties, "query-timeout", 300, 0);
-  s.split_count = integer_property(catalog, properties, "split-count", s.pool_size, 1);
-  s.split_min_rows = integer_property(catalog, properties, "split-min-rows", 100000, 0);
-  if (auto it = properties.find("requests-per-second"); it != properties.end()) {
-    try {
-      size_t used = 0;
-      s.requests_per_second = std::stod(it->second, &used);
-      if (used != it->second.size() || !(s.requests_per_second >= 0)) throw std::invalid_argument("bad");
-    } catch (...) {
-      invalid(catalog, "property 'requests-per-second' must be a number >= 0, got '" + it->second + "'");
-    }
-  }
+  const std::string context = "postgresql catalog '" + catalog + "'";
+  s.pool_size = integer_property(properties, "pool-size", 4, 1, context);
+  s.max_concurrent_queries = integer_property(properties, "max-concurrent-queries", s.pool_size, 1, context);
+  s.connect_timeout_seconds = integer_property(properties, "connect-timeout", 10, 1, context);
+  s.query_timeout_seconds = integer_property(properties, "query-timeout", 300, 0, context);
+  s.split_count = integer_property(properties, "split-count", s.pool_size, 1, context);
+  s.split_min_rows = integer_property(properties, "split-min-rows", 100000, 0, context);
+  s.requests_per_second =
+      non_negative_property(properties, "requests-per-second", s.requests_per_second, context);
   if (auto it = properties.find("pushdown"); it != properties.end()) {
     std::string v = lower(it->second);
     if (v == "true") s.pushdown = true;
