@@ -31,7 +31,7 @@ say "Steps 4-5: deploy the connector functions (the Lambda connectors of Athena)
   --property "location=$DIR/sources/dynamodb"
 "$TRIBUTARY" aws-cli-setup
 
-"$TRIBUTARY" serve --data-dir "$DIR/service" --http-port 0 --auth none > "$DIR/server.log" 2>&1 &
+"$TRIBUTARY" serve --data-dir "$DIR/service" --http-port 0 --auth none --local-root "$DIR/results" > "$DIR/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do [[ -s "$DIR/service/server.port" ]] && break; sleep 0.05; done
 ENDPOINT="http://127.0.0.1:$(cat "$DIR/service/server.port")"

@@ -82,6 +82,9 @@ int main(int argc, char** argv) {
                     "Default output folder: s3://bucket/prefix/ or file:///dir/ (default: DATA_DIR/results/)");
   serve->add_option("--s3-endpoint", server_options.s3_endpoint,
                     "S3 endpoint for s3:// result locations (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)");
+  serve->add_option("--local-root", server_options.local_roots,
+                    "A local folder API users may use for table locations and OutputLocation (repeatable; "
+                    "default: only DATA_DIR/results/, otherwise s3:// only)");
 
   std::string data_dir, user_action, user_name, access_key_id, secret_access_key;
   auto* user = app.add_subcommand("user", "Manage the access keys the server accepts (SigV4)");
@@ -189,6 +192,7 @@ int main(int argc, char** argv) {
     for (const auto& statement : sql::split_statements(sql)) {
       auto result = engine.execute(statement.text, session, &g_cancel);
       if (result.is_query) cli::write_result(result, format, std::cout);
+      if (result.update_count >= 0) std::cerr << result.update_type << ": " << result.update_count << " rows\n";
       if (result.stats.rejected_values)
         std::cerr << "Warning: " << result.stats.rejected_values
                   << " source values did not fit their column type and were read as NULL\n";

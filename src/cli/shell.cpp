@@ -137,6 +137,9 @@ int run_shell(engine::Engine& engine, planner::Session& session) {
           std::cout << "Warning: " << result.stats.rejected_values
                     << " source values did not fit their column type and were read as NULL\n";
         std::cout << "\n";
+      } else if (result.update_count >= 0) {
+        std::cout << result.update_type << ": " << result.update_count << " rows (" << (long long)result.stats.elapsed_ms
+                  << " ms, " << result.stats.bytes_scanned << " bytes scanned)\n\n";
       } else {
         std::cout << result.update_type << "\n\n";
       }

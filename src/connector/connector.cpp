@@ -288,6 +288,12 @@ void Connector::create_schema(const std::string&, const std::string&, const std:
 void Connector::drop_schema(const std::string&, bool, bool) { no_ddl(*this, "DROP DATABASE"); }
 void Connector::create_table(const TableDefinition&, bool) { no_ddl(*this, "CREATE EXTERNAL TABLE"); }
 void Connector::drop_table(const std::string&, const std::string&, bool) { no_ddl(*this, "DROP TABLE"); }
+uint64_t Connector::create_table_as(const TableDefinition&, const std::vector<Chunk>&, const WriteContext&) {
+  no_ddl(*this, "CREATE TABLE AS");
+}
+uint64_t Connector::insert(const std::string&, const std::string&, const std::vector<Chunk>&, const WriteContext&) {
+  no_ddl(*this, "INSERT INTO");
+}
 std::vector<std::string> Connector::list_partitions(const std::string&, const std::string&) {
   no_ddl(*this, "SHOW PARTITIONS");
 }

@@ -236,9 +236,27 @@ struct TableDefinition {
   std::string comment;
 };
 
+// Who writes (CTAS, INSERT INTO): names the files of one statement and says where a table
+// without an explicit location goes.
+struct WriteContext {
+  std::string query_id;          // unique per statement; written files are named after it
+  std::string default_location;  // CTAS without external_location (Athena: <results>/tables/<id>/); may be empty
+};
+
 class Connector {
  public:
   virtual ~Connector() = default;
+
+  // CREATE TABLE AS: `table` holds the query's columns (types as engine type names, e.g.
+  // "decimal(12,2)"), the partition columns (also typed, last in the query's order), the
+  // location (external_location) and the remaining WITH properties in `properties`
+  // (format, write_compression, field_delimiter, ...; list values comma-joined). `rows` are
+  // laid out as columns then partition columns. Returns the rows written. Default: NOT_SUPPORTED.
+  virtual uint64_t create_table_as(const TableDefinition& table, const std::vector<Chunk>& rows,
+                                   const WriteContext& context);
+  // INSERT INTO: `rows` have the table's columns (as get_table() lists them) and types.
+  virtual uint64_t insert(const std::string& schema, const std::string& table, const std::vector<Chunk>& rows,
+                          const WriteContext& context);
 
   // DDL of catalogs that own their metadata (the AwsDataCatalog). Default: NOT_SUPPORTED.
   virtual void create_schema(const std::string& schema, const std::string& location,

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <random>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -11,8 +12,10 @@
 
 #include "common/error.h"
 #include "connector/builtin_connectors.h"
+#include "connectors/files/files_connector.h"
 #include "connectors/system/system_connector.h"
 #include "exec/executor.h"
+#include "function/cast.h"
 #include "function/function.h"
 #include "planner/optimizer.h"
 #include "sql/parser.h"
@@ -177,9 +180,13 @@ Engine::Engine(EngineOptions options)
   catalogs_["system"] = make_system_connector([this] {
     std::vector<CatalogEntry> entries;
     std::lock_guard<std::mutex> lock(mutex_);
-    for (const auto& [name, connector] : catalogs_) entries.push_back({name, connector});
+    for (const auto& [name, connector] : catalogs_)
+      if (name[0] != '$') entries.push_back({name, connector});
     return entries;
   });
+  // The hidden catalog behind read_parquet('path') and friends; the Athena service replaces it
+  // with one confined to its allowed local folders.
+  catalogs_["$path"] = make_path_connector("$path", {});
 }
 
 Engine::~Engine() = default;
@@ -243,7 +250,8 @@ void Engine::drop_catalog(const std::string& name) {
 std::vector<std::string> Engine::catalog_names() {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<std::string> names;
-  for (const auto& [name, connector] : catalogs_) names.push_back(name);
+  for (const auto& [name, connector] : catalogs_)
+    if (name[0] != '$') names.push_back(name);
   return names;
 }
 
@@ -266,8 +274,213 @@ StatementResult Engine::execute(const std::string& sql, planner::Session& sessio
       return run_query(sql, *statement->inner->query, session, control, true,
                        statement->kind == sql::StatementKind::EXPLAIN_ANALYZE);
     }
+    case sql::StatementKind::CREATE_TABLE_AS:
+    case sql::StatementKind::INSERT: return run_write(sql, *statement, session, control);
     default: return run_metadata(*statement, session);
   }
+}
+
+namespace {
+
+bool numeric_type(TypeId id) {
+  return id == TypeId::TINYINT || id == TypeId::SMALLINT || id == TypeId::INTEGER || id == TypeId::BIGINT ||
+         id == TypeId::REAL || id == TypeId::DOUBLE || id == TypeId::DECIMAL;
+}
+
+// INSERT's implicit coercions (Trino's rules, loosely): numbers into any number (the cast
+// checks the range), text into text, dates into timestamps.
+bool insert_coercible(const Type& from, const Type& to) {
+  if (from == to || from.id == TypeId::UNKNOWN) return true;
+  if (numeric_type(from.id) && numeric_type(to.id)) return true;
+  if (from.id == to.id && (from.id == TypeId::VARCHAR || from.id == TypeId::TIMESTAMP)) return true;
+  return from.id == TypeId::DATE && to.id == TypeId::TIMESTAMP;
+}
+
+std::string type_list(const std::vector<Type>& types) {
+  std::string text = "[";
+  for (size_t i = 0; i < types.size(); i++) text += (i ? ", " : "") + types[i].to_string();
+  return text + "]";
+}
+
+std::string random_query_id() {
+  std::random_device device;
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%08x%08x%08x", device(), device(), device());
+  return buffer;
+}
+
+bool generated_column_name(const std::string& name) {
+  if (name.rfind("_col", 0) != 0 || name.size() == 4) return false;
+  return std::all_of(name.begin() + 4, name.end(), [](char c) { return std::isdigit((unsigned char)c); });
+}
+
+}  // namespace
+
+// CREATE TABLE AS and INSERT INTO: run the query, then hand the rows to the catalog.
+StatementResult Engine::run_write(const std::string& sql, const sql::Statement& statement, planner::Session& session,
+                                  const QueryControl& control) {
+  auto loc = statement.location;
+  auto fail = [&](ErrorCode code, const std::string& message) { throw_error(code, message, loc.line, loc.column); };
+  std::string catalog, schema, name;
+  {
+    planner::Binder binder(*resolver_, session);
+    binder.resolve_table_name(statement.name, loc, &catalog, &schema, &name);
+  }
+  catalog = lower(catalog);
+  schema = lower(schema);
+  name = lower(name);
+  auto connector = resolver_->find_catalog(catalog);
+  if (!connector) fail(ErrorCode::NOT_FOUND, "Catalog '" + catalog + "' does not exist." + did_you_mean(catalog, catalog_names()));
+  std::string key = catalog + "." + schema + "." + name;
+  WriteContext context{session.query_id.empty() ? random_query_id() : session.query_id, session.default_table_location};
+  StatementResult result;
+  result.is_query = false;
+  auto run = [&](std::vector<std::string>& names, std::vector<Type>& types, std::vector<Chunk>& chunks) {
+    StatementResult rows = run_query(sql, *statement.query, session, control, false, false);
+    names = std::move(rows.names);
+    types = std::move(rows.types);
+    chunks = std::move(rows.chunks);
+    result.stats = rows.stats;
+    result.executed_plan = std::move(rows.executed_plan);
+  };
+
+  if (statement.kind == sql::StatementKind::CREATE_TABLE_AS) {
+    result.update_type = "CREATE TABLE";
+    if (connector->get_table(schema, name) || view_store()->find(catalog, schema, name)) {
+      if (statement.if_not_exists) {
+        result.update_count = 0;
+        return result;
+      }
+      fail(ErrorCode::ALREADY_EXISTS, "Table '" + key + "' already exists");
+    }
+    std::vector<std::string> names;
+    std::vector<Type> types;
+    std::vector<Chunk> chunks;
+    if (statement.with_data) {
+      run(names, types, chunks);
+    } else {
+      planner::Binder binder(*resolver_, session);
+      auto bound = binder.bind_query(*statement.query);
+      names = bound.names;
+      for (const auto& c : bound.plan->columns) types.push_back(c.type);
+    }
+    if (!statement.column_names.empty()) {
+      if (statement.column_names.size() != names.size())
+        fail(ErrorCode::INVALID_ARGUMENT, "Column alias list has " + std::to_string(statement.column_names.size()) +
+                                              " entries but the query has " + std::to_string(names.size()) + " columns");
+      names = statement.column_names;
+    }
+    std::vector<std::string> seen;
+    for (size_t i = 0; i < names.size(); i++) {
+      names[i] = lower(names[i]);
+      if (names[i].empty() || generated_column_name(names[i]))
+        fail(ErrorCode::INVALID_ARGUMENT, "Column name not specified at position " + std::to_string(i + 1) +
+                                              " (give the expression an alias: expr AS name)");
+      if (std::find(seen.begin(), seen.end(), names[i]) != seen.end())
+        fail(ErrorCode::INVALID_ARGUMENT, "Column name '" + names[i] + "' specified more than once");
+      seen.push_back(names[i]);
+      if (types[i].id == TypeId::UNKNOWN)
+        fail(ErrorCode::TYPE_MISMATCH, "Column '" + names[i] + "' has no type (a bare NULL): cast it, e.g. CAST(NULL AS varchar)");
+    }
+    TableDefinition table;
+    table.schema = schema;
+    table.name = name;
+    table.comment = statement.comment;
+    for (const auto& [k, v] : statement.with_properties) {
+      if (k == "external_location") table.location = v;
+      else if (k == "format") table.format = v;
+      else table.properties[k] = v;
+    }
+    for (auto& c : table.format) c = (char)std::toupper((unsigned char)c);
+    std::vector<std::string> partitioned_by;
+    for (const auto& [k, values] : statement.with_list_properties) {
+      if (k == "partitioned_by") {
+        for (const auto& v : values) partitioned_by.push_back(lower(v));
+        continue;
+      }
+      std::string joined;
+      for (size_t i = 0; i < values.size(); i++) joined += (i ? "," : "") + values[i];
+      table.properties[k] = joined;
+    }
+    for (const auto& column : partitioned_by)
+      if (std::find(names.begin(), names.end(), column) == names.end())
+        fail(ErrorCode::NOT_FOUND, "Partition column '" + column + "' is not a column of the query." +
+                                       did_you_mean(column, names));
+    if (partitioned_by.size() >= names.size())
+      fail(ErrorCode::INVALID_ARGUMENT, "A table needs at least one column that is not a partition column");
+    size_t data_columns = names.size() - partitioned_by.size();
+    for (size_t i = 0; i < partitioned_by.size(); i++)
+      if (names[data_columns + i] != partitioned_by[i]) {
+        std::string list;
+        for (size_t j = 0; j < partitioned_by.size(); j++) list += (j ? ", " : "") + partitioned_by[j];
+        fail(ErrorCode::INVALID_ARGUMENT, "Partition keys must be the last columns in the table and in the same "
+                                          "order as the table properties: [" + list + "]");
+      }
+    for (size_t i = 0; i < names.size(); i++)
+      (i < data_columns ? table.columns : table.partition_columns).push_back({names[i], types[i].to_string(), ""});
+    result.update_count = (int64_t)connector->create_table_as(table, chunks, context);
+    return result;
+  }
+
+  // INSERT INTO
+  result.update_type = "INSERT";
+  auto table = connector->get_table(schema, name);
+  if (!table) {
+    auto tables = connector->list_tables(schema);
+    fail(ErrorCode::NOT_FOUND, "Table '" + key + "' does not exist." + did_you_mean(name, tables));
+  }
+  std::vector<int> targets;  // table column per query column
+  if (statement.column_names.empty()) {
+    for (size_t i = 0; i < table->columns.size(); i++) targets.push_back((int)i);
+  } else {
+    std::vector<std::string> table_names;
+    for (const auto& c : table->columns) table_names.push_back(c.name);
+    for (const auto& column : statement.column_names) {
+      int index = table->column_index(column);
+      if (index < 0)
+        fail(ErrorCode::NOT_FOUND, "Insert column name does not exist in target table: " + column + "." +
+                                       did_you_mean(column, table_names));
+      if (std::find(targets.begin(), targets.end(), index) != targets.end())
+        fail(ErrorCode::INVALID_ARGUMENT, "Insert column name is specified more than once: " + column);
+      targets.push_back(index);
+    }
+  }
+  std::vector<std::string> names;
+  std::vector<Type> types;
+  std::vector<Chunk> chunks;
+  run(names, types, chunks);
+  std::vector<Type> table_types, target_types;
+  for (const auto& c : table->columns) table_types.push_back(c.type);
+  for (int t : targets) target_types.push_back(table_types[t]);
+  bool compatible = types.size() == targets.size();
+  for (size_t i = 0; compatible && i < types.size(); i++) compatible = insert_coercible(types[i], target_types[i]);
+  if (!compatible)
+    fail(ErrorCode::TYPE_MISMATCH, "Insert query has mismatched column types: Table: " + type_list(target_types) +
+                                       ", Query: " + type_list(types));
+  std::vector<Chunk> rows;
+  for (const Chunk& chunk : chunks) {
+    if (chunk.size == 0) continue;
+    Chunk out;
+    out.size = chunk.size;
+    for (size_t c = 0; c < table_types.size(); c++) {
+      auto it = std::find(targets.begin(), targets.end(), (int)c);
+      if (it == targets.end()) {
+        out.columns.push_back(Vector::constant(Value::null(table_types[c]), chunk.size));
+        continue;
+      }
+      const Vector& in = chunk.columns[it - targets.begin()];
+      if (in.type() == table_types[c]) {
+        out.columns.push_back(in);
+      } else {
+        Vector cast(table_types[c], chunk.size);
+        cast_vector(in, cast, chunk.size, false);
+        out.columns.push_back(std::move(cast));
+      }
+    }
+    rows.push_back(std::move(out));
+  }
+  result.update_count = (int64_t)connector->insert(schema, name, rows, context);
+  return result;
 }
 
 StatementResult Engine::run_query(const std::string& sql, const sql::Query& query, planner::Session& session,

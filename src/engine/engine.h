@@ -39,6 +39,7 @@ struct StatementResult {
   QueryStats stats;
   bool is_query = true;  // false for USE / CREATE VIEW ... (no result set)
   std::string update_type;
+  int64_t update_count = -1;  // rows written by CREATE TABLE AS / INSERT INTO; -1 otherwise
   std::string executed_plan;  // with QueryControl::keep_plan: the plan with per-operator statistics
   size_t row_count() const;
 };
@@ -97,6 +98,8 @@ class Engine {
   StatementResult run_query(const std::string& sql, const sql::Query& query, planner::Session& session,
                             const QueryControl& control, bool explain, bool analyze);
   StatementResult run_metadata(const sql::Statement& statement, planner::Session& session);
+  StatementResult run_write(const std::string& sql, const sql::Statement& statement, planner::Session& session,
+                            const QueryControl& control);
   std::shared_ptr<ViewStore> view_store();
 
   EngineOptions options_;

@@ -33,6 +33,10 @@ struct Session {
   std::string catalog;
   std::string schema;
   std::vector<Value> parameters;  // values for `?` placeholders, in order
+  // Set by the Athena service: names the files CTAS / INSERT INTO write, and where a CTAS
+  // without external_location puts its table.
+  std::string query_id;
+  std::string default_table_location;
   FunctionContext function_context;
 };
 

@@ -141,6 +141,9 @@ struct Binder::Impl {
   void resolve_name(const std::vector<std::string>& parts, Location loc, std::string* catalog, std::string* schema,
                     std::string* table);
   std::shared_ptr<Connector> connector_for(const std::string& catalog, Location loc);
+  RelationPlan scan_relation(const std::string& catalog, std::shared_ptr<Connector> connector,
+                             const TableMetadata& metadata, const std::vector<std::string>& qualifier);
+  RelationPlan bind_table_function(const sql::Relation& rel);
   RelationPlan bind_table(const sql::Relation& rel, Scope* outer, std::vector<int>* outer_refs);
   void apply_column_aliases(const sql::Relation& rel, RelationPlan& out);
   RelationPlan bind_relation(const sql::Relation& rel, Scope* outer, std::vector<int>* outer_refs);

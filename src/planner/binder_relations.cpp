@@ -154,22 +154,10 @@ Binder::Impl::RelationPlan Binder::Impl::bind_table(const sql::Relation& rel, Sc
          "Table '" + catalog + "." + schema + "." + table + "' does not exist." + did_you_mean(table, tables),
          rel.location);
   }
-  auto scan = std::make_shared<PlanNode>();
-  scan->kind = PlanKind::SCAN;
-  scan->catalog = catalog_filter.empty() ? lower(catalog) : "system";
-  scan->connector = connector;
-  scan->table = *metadata;
-  scan->estimated_rows = metadata->row_count.value_or(-1);
-  RelationPlan out;
   std::vector<std::string> qualifier = {lower(catalog), lower(metadata->schema), lower(metadata->name)};
   if (!rel.alias.empty()) qualifier = {rel.alias};
-  for (size_t i = 0; i < metadata->columns.size(); i++) {
-    int symbol = new_symbol();
-    scan->scan_columns.push_back((int)i);
-    scan->columns.push_back({symbol, metadata->columns[i].name, metadata->columns[i].type});
-    out.scope.columns.push_back({qualifier, lower(metadata->columns[i].name), symbol, metadata->columns[i].type});
-  }
-  out.plan = scan;
+  RelationPlan out = scan_relation(catalog_filter.empty() ? lower(catalog) : "system", connector, *metadata, qualifier);
+  auto scan = out.plan;
   if (!catalog_filter.empty()) {
     // The first column of every information_schema table is the catalog name.
     auto filter = std::make_shared<PlanNode>();
@@ -180,6 +168,64 @@ Binder::Impl::RelationPlan Binder::Impl::bind_table(const sql::Relation& rel, Sc
                                 make_constant(Value::string(catalog_filter)), rel.location);
     out.plan = filter;
   }
+  apply_column_aliases(rel, out);
+  return out;
+}
+
+Binder::Impl::RelationPlan Binder::Impl::scan_relation(const std::string& catalog, std::shared_ptr<Connector> connector,
+                                                       const TableMetadata& metadata,
+                                                       const std::vector<std::string>& qualifier) {
+  auto scan = std::make_shared<PlanNode>();
+  scan->kind = PlanKind::SCAN;
+  scan->catalog = catalog;
+  scan->connector = std::move(connector);
+  scan->table = metadata;
+  scan->estimated_rows = metadata.row_count.value_or(-1);
+  RelationPlan out;
+  for (size_t i = 0; i < metadata.columns.size(); i++) {
+    int symbol = new_symbol();
+    scan->scan_columns.push_back((int)i);
+    scan->columns.push_back({symbol, metadata.columns[i].name, metadata.columns[i].type});
+    out.scope.columns.push_back({qualifier, lower(metadata.columns[i].name), symbol, metadata.columns[i].type});
+  }
+  out.plan = scan;
+  return out;
+}
+
+// read_parquet('path') / read_csv / read_json / read_files (also as TABLE(read_parquet(...))):
+// one-off reads of a file, folder or glob, local or s3://, through the hidden `$path` catalog.
+Binder::Impl::RelationPlan Binder::Impl::bind_table_function(const sql::Relation& rel) {
+  static const std::vector<std::pair<std::string, std::string>> functions = {
+      {"read_parquet", "parquet"}, {"read_csv", "csv"}, {"read_json", "json"}, {"read_files", "auto"}};
+  std::string name = lower(rel.name.back());
+  bool qualified_ok = rel.name.size() == 1 || (rel.name.size() == 2 && lower(rel.name[0]) == "system") ||
+                      (rel.name.size() == 3 && lower(rel.name[1]) == "system");
+  std::string format;
+  for (const auto& [function, kind] : functions)
+    if (function == name) format = kind;
+  if (format.empty() || !qualified_ok) {
+    std::vector<std::string> names;
+    for (const auto& f : functions) names.push_back(f.first);
+    fail(ErrorCode::NOT_FOUND, "Table function '" + sql_join(rel.name) + "' does not exist." + did_you_mean(name, names),
+         rel.location);
+  }
+  if (rel.function_args.size() != 1 || rel.function_args[0]->kind != sql::ExprKind::LITERAL ||
+      rel.function_args[0]->literal_kind != sql::LiteralKind::STRING)
+    fail(ErrorCode::INVALID_ARGUMENT, name + "() takes one argument: a path as a string literal, e.g. " + name +
+                                          "('s3://bucket/folder/')",
+         rel.location);
+  std::string path = rel.function_args[0]->text;
+  auto connector = catalogs.find_catalog("$path");
+  if (!connector) fail(ErrorCode::NOT_SUPPORTED, "Table functions are not available here", rel.location);
+  std::optional<TableMetadata> metadata;
+  try {
+    metadata = connector->get_table(format, path);
+  } catch (const Error& error) {
+    fail(error.code(), error.message(), rel.location);
+  }
+  if (!metadata) fail(ErrorCode::NOT_FOUND, "Path '" + path + "': no such file or folder", rel.location);
+  std::vector<std::string> qualifier = {rel.alias.empty() ? name : rel.alias};
+  RelationPlan out = scan_relation("$path", connector, *metadata, qualifier);
   apply_column_aliases(rel, out);
   return out;
 }
@@ -214,8 +260,7 @@ Binder::Impl::RelationPlan Binder::Impl::bind_relation(const sql::Relation& rel,
       return out;
     }
     case sql::Relation::JOIN: return bind_join(rel, outer, outer_refs);
-    case sql::Relation::TABLE_FUNCTION:
-      fail(ErrorCode::NOT_SUPPORTED, "Table function '" + sql_join(rel.name) + "' is not supported", rel.location);
+    case sql::Relation::TABLE_FUNCTION: return bind_table_function(rel);
     case sql::Relation::VALUES: break;
   }
   fail(ErrorCode::INTERNAL_ERROR, "unhandled relation", rel.location);

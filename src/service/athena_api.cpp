@@ -352,6 +352,9 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
     if (request.contains("ResultConfiguration"))
       start.output_location = get_string(request["ResultConfiguration"], "OutputLocation");
     start.execution_parameters = get_string_list(request, "ExecutionParameters", false, 0);
+    for (const auto& parameter : start.execution_parameters)  // the model: 1..1024 characters each
+      if (parameter.empty() || parameter.size() > 1024)
+        invalid_request("ExecutionParameters: each parameter must have length between 1 and 1024");
     return json{{"QueryExecutionId", queries_.start(start)}};
   };
   handlers["GetQueryExecution"] = [&] {
@@ -422,7 +425,7 @@ ApiResponse AthenaApi::handle(const std::string& target, const std::string& body
     }
     json columns = json::array();
     for (const auto& c : result->columns) columns.push_back(column_info(c));
-    json out = {{"UpdateCount", 0}, {"ResultSet", {{"Rows", rows}, {"ResultSetMetadata", {{"ColumnInfo", columns}}}}}};
+    json out = {{"UpdateCount", result->update_count}, {"ResultSet", {{"Rows", rows}, {"ResultSetMetadata", {{"ColumnInfo", columns}}}}}};
     if (end < total) out["NextToken"] = make_token({"results", id, std::to_string(end)});
     return out;
   };

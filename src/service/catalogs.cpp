@@ -120,10 +120,11 @@ void validate_data_catalog(Metastore& metastore, const DataCatalog& catalog) {
   }
 }
 
-ServiceCatalogs::ServiceCatalogs(Metastore& metastore, engine::Engine& engine, const std::string& config_dir)
-    : metastore_(metastore), engine_(engine) {
+ServiceCatalogs::ServiceCatalogs(Metastore& metastore, engine::Engine& engine, const std::string& config_dir,
+                                 files::LocalPathPolicy local_paths)
+    : metastore_(metastore), engine_(engine), local_paths_(std::move(local_paths)) {
   namespace fs = std::filesystem;
-  engine_.add_catalog(kAwsDataCatalog, make_lake_catalog(metastore_, to_lower_ascii(kAwsDataCatalog)));
+  engine_.add_catalog(kAwsDataCatalog, make_lake_catalog(metastore_, to_lower_ascii(kAwsDataCatalog), local_paths_));
   if (config_dir.empty()) return;
   fs::path functions = fs::path(config_dir) / "function";
   if (fs::is_directory(functions)) {
@@ -184,7 +185,7 @@ void ServiceCatalogs::sync() {
       std::string print = "glue";
       if (fingerprints_[name] == print) continue;
       fingerprints_[name] = print;
-      engine_.add_catalog(name, make_lake_catalog(metastore_, to_lower_ascii(kAwsDataCatalog)));
+      engine_.add_catalog(name, make_lake_catalog(metastore_, to_lower_ascii(kAwsDataCatalog), local_paths_));
       continue;
     }
     std::string print = fingerprint(catalog);
@@ -202,6 +203,9 @@ void ServiceCatalogs::sync() {
       for (const auto& [key, value] : catalog.parameters)
         if (key != "function" && key != "metadata-function" && key != "record-function")
           properties[normalize_function_property(key)] = value;
+      // A FEDERATED files catalog's folder comes from an API user: confine it.
+      if (function.empty() && properties["connector.name"] == "files")
+        files::check_local_location(properties["location"], local_paths_, "files catalog location");
       engine_.add_catalog(name, properties);
     } catch (const Error& e) {
       engine_.drop_catalog(name);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "connector/connector.h"
+#include "connectors/files/storage.h"
 #include "engine/engine.h"
 #include "service/metastore.h"
 
@@ -48,7 +49,10 @@ class ServiceCatalogs {
   // `config_dir` may be empty. Files in config_dir/function/*.properties are upserted into
   // the metastore as connector functions at construction; config_dir/catalog/*.properties
   // are served as FEDERATED catalogs that the API cannot change.
-  ServiceCatalogs(Metastore& metastore, engine::Engine& engine, const std::string& config_dir);
+  // `local_paths` confines the local locations of AwsDataCatalog tables and of FEDERATED files
+  // catalogs created through the API (config-dir catalogs and functions are the administrator's).
+  ServiceCatalogs(Metastore& metastore, engine::Engine& engine, const std::string& config_dir,
+                  files::LocalPathPolicy local_paths = {});
 
   // Brings the engine's catalogs in line with the metastore. A catalog whose connector cannot
   // be built is left out and its error kept for error_for() (the query naming it then fails
@@ -75,6 +79,7 @@ class ServiceCatalogs {
   std::string fingerprint(const DataCatalog& catalog);
   Metastore& metastore_;
   engine::Engine& engine_;
+  files::LocalPathPolicy local_paths_;
   std::mutex mutex_;
   std::map<std::string, std::string> config_catalogs_;   // lower name -> connector.name
   std::map<std::string, std::string> fingerprints_;      // lower name -> definition last built

@@ -8,9 +8,13 @@
 #include "common/text.h"
 #include "connectors/files/compressed_input.h"
 #include "connectors/files/csv_reader.h"
+#include "connectors/files/file_table_connector.h"
+#include "connectors/files/partition_columns_source.h"
+#include "connectors/files/partitions.h"
 #include "connectors/files/json_reader.h"
 #include "connectors/files/parquet_source.h"
 #include "connectors/files/storage.h"
+#include "connectors/files/table_writer.h"
 #include "function/cast.h"
 
 namespace tributary::service {
@@ -46,58 +50,43 @@ class LakeSplit : public Split {
  public:
   std::string path;
   uint64_t size = 0;
+  uint64_t start = 0, end = UINT64_MAX;  // text: the byte range of this split
   int row_group = -1;
   std::shared_ptr<parquet::ParquetFile> parquet;
   std::vector<Value> partition_values;  // typed, one per partition column
   std::string describe() const override {
-    return row_group >= 0 ? path + " row group " + std::to_string(row_group) : path;
+    if (row_group >= 0) return path + " row group " + std::to_string(row_group);
+    if (start > 0 || end != UINT64_MAX)
+      return path + " bytes " + std::to_string(start) + "-" + (end == UINT64_MAX ? std::to_string(size) : std::to_string(end));
+    return path;
   }
 };
 
-// Appends constant partition columns to a data page source's output.
-class PartitionedPageSource : public PageSource {
- public:
-  PartitionedPageSource(std::unique_ptr<PageSource> data, std::vector<int> output_of_data,
-                        std::vector<std::pair<int, Value>> constants, std::vector<Type> data_types)
-      : data_(std::move(data)), output_of_data_(std::move(output_of_data)), constants_(std::move(constants)),
-        data_types_(std::move(data_types)) {}
-  PageStatus next(Chunk& out) override {
-    Chunk inner(data_types_, kChunkCapacity);
-    PageStatus status = data_->next(inner);
-    size_t n = inner.size;
-    for (size_t i = 0; i < output_of_data_.size(); i++) out.columns[output_of_data_[i]] = inner.columns[i];
-    for (const auto& [column, value] : constants_) {
-      Vector& v = out.columns[column];
-      if (v.capacity() < std::max<size_t>(n, 1)) v = Vector(v.type(), std::max<size_t>(n, 1));
-      for (size_t r = 0; r < n; r++) v.set_value(r, value);
-    }
-    out.size = n;
-    return status;
-  }
-  std::shared_future<void> blocked_future() override { return data_->blocked_future(); }
-  uint64_t bytes_read() const override { return data_->bytes_read(); }
-  SourceMetrics metrics() const override { return data_->metrics(); }
-  void cancel() override { data_->cancel(); }
-
- private:
-  std::unique_ptr<PageSource> data_;
-  std::vector<int> output_of_data_;
-  std::vector<std::pair<int, Value>> constants_;
-  std::vector<Type> data_types_;
-};
-
-Value partition_value(const std::string& text, const Type& type) {
-  if (text == "__HIVE_DEFAULT_PARTITION__") return Value::null(type);
-  try {
-    return cast_value(Value::string(text), type, /*try_cast=*/true);
-  } catch (const Error&) {
-    return Value::null(type);
+// Engine type -> the Hive type name the metastore keeps (the inverse of hive_type()).
+std::string to_hive_type(const Type& type, const std::string& column) {
+  switch (type.id) {
+    case TypeId::BOOLEAN: return "boolean";
+    case TypeId::TINYINT: return "tinyint";
+    case TypeId::SMALLINT: return "smallint";
+    case TypeId::INTEGER: return "int";
+    case TypeId::BIGINT: return "bigint";
+    case TypeId::REAL: return "float";
+    case TypeId::DOUBLE: return "double";
+    case TypeId::DECIMAL: return "decimal(" + std::to_string(type.precision) + "," + std::to_string(type.scale) + ")";
+    case TypeId::VARCHAR: return "string";  // varchar(n) from literals would only truncate later inserts
+    case TypeId::VARBINARY: return "binary";
+    case TypeId::DATE: return "date";
+    case TypeId::TIMESTAMP: return "timestamp";
+    default:
+      throw_error(ErrorCode::NOT_SUPPORTED, "Column '" + column + "' of type " + type.to_string() +
+                                                " cannot be stored in a table (cast it to varchar or a number)");
   }
 }
 
 class LakeCatalog : public Connector {
  public:
-  LakeCatalog(Metastore& metastore, std::string catalog) : metastore_(metastore), catalog_(std::move(catalog)) {}
+  LakeCatalog(Metastore& metastore, std::string catalog, files::LocalPathPolicy policy)
+      : metastore_(metastore), catalog_(std::move(catalog)), policy_(std::move(policy)) {}
   std::string type() const override { return "glue"; }
 
   std::vector<std::string> list_schemas() override {
@@ -127,27 +116,45 @@ class LakeCatalog : public Connector {
   PushdownResult apply_pushdown(const TableMetadata& table, const ScanRequest& request) override {
     PushdownResult result;
     auto def = definition(table);
-    auto parts = partitions(def, table, request.constraint);
+    auto parts = partitions(def, table, request);
     size_t registered = def.partition_keys.empty() ? 0 : metastore_.list_partitions(catalog_, def.database, def.name).size();
     std::string text = "lake: " + def.location + " (" + to_lower_ascii(def.format.empty() ? "textfile" : def.format) + ")";
-    if (!def.partition_keys.empty())
+    if (!def.partition_keys.empty()) {
       text += ", partitions: " + std::to_string(parts.size()) + " of " + std::to_string(registered) + " after pruning";
+      // Pruning decides filters on partition columns alone exactly: the engine need not re-check them.
+      std::vector<int> partition_columns;
+      for (size_t i = def.columns.size(); i < table.columns.size(); i++) partition_columns.push_back((int)i);
+      auto exact = files::partition_pushdown(partition_columns, request);
+      result.constraint_enforced = exact.constraint_enforced;
+      result.expressions_enforced = exact.expressions_enforced;
+    }
     result.details.push_back(text);
     return result;
   }
 
   std::vector<std::shared_ptr<Split>> plan_splits(const TableMetadata& table, const ScanRequest& request,
                                                   int max_parallelism) override {
-    (void)max_parallelism;
     auto def = definition(table);
     auto storage = storage_for(def);
     LakeFormat format = lake_format(def);
     std::vector<std::shared_ptr<Split>> splits;
     size_t data_columns = def.columns.size();
-    for (const auto& [folder, values] : partitions(def, table, request.constraint)) {
+    std::vector<std::pair<std::string, std::pair<files::StorageEntry, std::vector<Value>>>> found;
+    uint64_t total = 0;
+    for (const auto& [folder, values] : partitions(def, table, request)) {
       for (const auto& entry : storage->list(folder)) {
         if (entry.directory) continue;
-        std::string path = join_path(folder, entry.name);
+        found.push_back({join_path(folder, entry.name), {entry, values}});
+        total += entry.size;
+      }
+    }
+    // Large uncompressed text files are read in byte ranges by several workers, unless quoted
+    // fields may hold line breaks.
+    uint64_t target = files::split_target(total, max_parallelism, 32ull << 20);
+    bool text_splittable = format == LakeFormat::JSON || (format == LakeFormat::TEXT && csv_options(def).quote == '\0');
+    {
+      for (const auto& [path, entry_values] : found) {
+        const auto& [entry, values] = entry_values;
         if (format == LakeFormat::PARQUET) {
           auto footer = files::open_parquet(storage, path, entry.size);
           std::vector<ColumnMetadata> data(table.columns.begin(), table.columns.begin() + (long)data_columns);
@@ -164,11 +171,16 @@ class LakeCatalog : public Connector {
             splits.push_back(split);
           }
         } else {
-          auto split = std::make_shared<LakeSplit>();
-          split->path = path;
-          split->size = entry.size;
-          split->partition_values = values;
-          splits.push_back(split);
+          bool splittable = text_splittable && files::compression_from_path(path) == files::Compression::NONE;
+          for (const auto& [start, end] : files::text_byte_ranges(entry.size, target, splittable)) {
+            auto split = std::make_shared<LakeSplit>();
+            split->path = path;
+            split->size = entry.size;
+            split->start = start;
+            split->end = end;
+            split->partition_values = values;
+            splits.push_back(split);
+          }
         }
       }
     }
@@ -181,15 +193,16 @@ class LakeCatalog : public Connector {
     auto def = definition(table);
     size_t data_columns = def.columns.size();
     // Output columns that come from the files, and those filled from the partition values.
-    std::vector<int> data_request, output_of_data;
-    std::vector<std::pair<int, Value>> constants;
-    for (size_t i = 0; i < request.columns.size(); i++) {
-      int c = request.columns[i];
+    std::vector<int> data_request;
+    std::vector<files::OutputColumn> outputs;
+    bool only_data = true;
+    for (int c : request.columns) {
       if ((size_t)c < data_columns) {
+        outputs.push_back({(int)data_request.size(), Value()});
         data_request.push_back(c);
-        output_of_data.push_back((int)i);
       } else {
-        constants.emplace_back((int)i, lake->partition_values.at((size_t)c - data_columns));
+        outputs.push_back({-1, lake->partition_values.at((size_t)c - data_columns)});
+        only_data = false;
       }
     }
     std::vector<Type> data_types;
@@ -203,7 +216,9 @@ class LakeCatalog : public Connector {
           for (int c : data_request) wanted.push_back(table.columns.at(c));
           auto mapping = files::map_parquet_columns(*lake->parquet, wanted);
           for (size_t i = 0; i < mapping.size(); i++)
-            if (mapping[i] >= 0 && !(lake->parquet->columns()[mapping[i]].type == data_types[i]))
+            if (mapping[i] >= 0 && !(lake->parquet->columns()[mapping[i]].type == data_types[i]) &&
+                !(data_types[i].id == lake->parquet->columns()[mapping[i]].type.id &&
+                  (data_types[i].id == TypeId::VARCHAR || data_types[i].id == TypeId::TIMESTAMP)))
               throw_error(ErrorCode::TYPE_MISMATCH, "column '" + wanted[i].name + "' is " +
                                                         lake->parquet->columns()[mapping[i]].type.to_string() + " in '" +
                                                         lake->path + "' but " + data_types[i].to_string() +
@@ -213,7 +228,7 @@ class LakeCatalog : public Connector {
         }
         case LakeFormat::JSON: {
           files::JsonScan scan;
-          scan.range = files::TextRange{lake->path, files::compression_from_path(lake->path), 0, UINT64_MAX, storage};
+          scan.range = files::TextRange{lake->path, files::compression_from_path(lake->path), lake->start, lake->end, storage};
           for (int c : data_request) scan.names.push_back(table.columns.at(c).name);
           scan.types = data_types;
           data = files::make_json_page_source(std::move(scan));
@@ -221,9 +236,9 @@ class LakeCatalog : public Connector {
         }
         case LakeFormat::TEXT: {
           files::CsvScan scan;
-          scan.range = files::TextRange{lake->path, files::compression_from_path(lake->path), 0, UINT64_MAX, storage};
+          scan.range = files::TextRange{lake->path, files::compression_from_path(lake->path), lake->start, lake->end, storage};
           scan.options = csv_options(def);
-          scan.skip_header = scan.options.header;
+          scan.skip_header = scan.options.header && lake->start == 0;
           scan.field_indexes = data_request;
           scan.types = data_types;
           data = files::make_csv_page_source(std::move(scan));
@@ -233,8 +248,8 @@ class LakeCatalog : public Connector {
     } catch (const Error& e) {
       throw_error(e.code(), "Table '" + def.database + "." + def.name + "': " + e.message());
     }
-    if (constants.empty() && output_of_data.size() == request.columns.size()) return data;
-    return std::make_unique<PartitionedPageSource>(std::move(data), output_of_data, constants, data_types);
+    if (only_data) return data;
+    return files::add_partition_columns(std::move(data), data_types, std::move(outputs));
   }
 
   // --- DDL ---------------------------------------------------------------------------------
@@ -252,13 +267,8 @@ class LakeCatalog : public Connector {
     metastore_.drop_database(catalog_, schema, if_exists, cascade);
   }
   void create_table(const TableDefinition& table, bool if_not_exists) override {
-    if (table.schema == "default" && !metastore_.find_database(catalog_, "default"))
-      metastore_.create_database({catalog_, "default", "", "", {}, 0}, true);
-    if (!metastore_.find_database(catalog_, table.schema)) {
-      std::vector<std::string> names = list_schemas();
-      throw_error(ErrorCode::NOT_FOUND, "Database '" + table.schema + "' does not exist." +
-                                            did_you_mean(table.schema, names));
-    }
+    require_database(table.schema);
+    check_location(table.location);
     ExternalTable external;
     external.catalog = catalog_;
     external.database = table.schema;
@@ -286,6 +296,160 @@ class LakeCatalog : public Connector {
     external.comment = table.comment;
     metastore_.create_table(external, if_not_exists);
   }
+  // --- CREATE TABLE AS / INSERT INTO ------------------------------------------------------
+  uint64_t create_table_as(const TableDefinition& table, const std::vector<Chunk>& rows,
+                           const WriteContext& context) override {
+    auto database = require_database(table.schema);
+    if (metastore_.find_table(catalog_, table.schema, table.name))
+      throw_error(ErrorCode::ALREADY_EXISTS, "Table '" + table.schema + "." + table.name + "' already exists");
+    ExternalTable external;
+    external.catalog = catalog_;
+    external.database = table.schema;
+    external.name = table.name;
+    external.comment = table.comment;
+    external.format = table.format.empty() ? "PARQUET" : table.format;
+    files::WriteOptions options;
+    if (external.format == "PARQUET") options.format = files::WriteFormat::PARQUET;
+    else if (external.format == "TEXTFILE") options.format = files::WriteFormat::TEXTFILE;
+    else if (external.format == "JSON") options.format = files::WriteFormat::JSON;
+    else
+      throw_error(ErrorCode::NOT_SUPPORTED,
+                  "format '" + external.format + "' is not supported for CREATE TABLE AS (PARQUET, TEXTFILE, JSON)");
+    static const std::vector<std::string> known = {"write_compression", "parquet_compression", "field_delimiter",
+                                                   "compression_level", "is_external",         "table_type",
+                                                   "bucketed_by",       "bucket_count",        "format",
+                                                   "external_location", "partitioned_by"};
+    for (const auto& [key, value] : table.properties) {
+      if (std::find(known.begin(), known.end(), key) == known.end())
+        throw_error(ErrorCode::INVALID_ARGUMENT, "Unknown table property '" + key + "'." + did_you_mean(key, known));
+      if (key == "bucketed_by" || key == "bucket_count")
+        throw_error(ErrorCode::NOT_SUPPORTED, "Bucketed tables (" + key + ") are not supported; use partitioned_by");
+      if (key == "table_type" && to_lower_ascii(value) != "hive")
+        throw_error(ErrorCode::NOT_SUPPORTED, "table_type '" + value + "' is not supported (HIVE tables only)");
+      if (key == "is_external" && to_lower_ascii(value) == "false")
+        throw_error(ErrorCode::NOT_SUPPORTED, "Managed tables (is_external = false) are not supported");
+    }
+    auto property = [&](const char* key) {
+      auto it = table.properties.find(key);
+      return it == table.properties.end() ? std::string() : it->second;
+    };
+    std::string compression = property("write_compression");
+    if (compression.empty()) compression = property("parquet_compression");
+    options.compression = files::checked_compression(options.format, compression);
+    if (options.format != files::WriteFormat::PARQUET) {
+      std::string delimiter = property("field_delimiter");
+      if (options.format == files::WriteFormat::JSON && !delimiter.empty())
+        throw_error(ErrorCode::INVALID_ARGUMENT, "field_delimiter applies to TEXTFILE tables only");
+      if (delimiter == "\\t") delimiter = "\t";
+      if (delimiter.size() > 1) throw_error(ErrorCode::INVALID_ARGUMENT, "field_delimiter must be one character");
+      if (!delimiter.empty()) options.delimiter = delimiter[0];
+      if (options.delimiter == '\n' || options.delimiter == '\r' || options.delimiter == '"')
+        throw_error(ErrorCode::INVALID_ARGUMENT, "field_delimiter cannot be a line break or '\"'");
+    }
+    // Where: external_location, else Athena's <results>/tables/<query id>/, else <database location>/<table>.
+    std::string location = table.location;
+    if (location.empty()) location = context.default_location;
+    if (location.empty() && !database.location.empty()) location = join_path(database.location, table.name);
+    if (location.empty())
+      throw_error(ErrorCode::INVALID_ARGUMENT, "CREATE TABLE AS needs WITH (external_location = 's3://bucket/path/'): "
+                                               "the database has no location and no query result location is set");
+    check_location(location);
+    if (location.back() != '/') location += '/';
+    std::string folder = storage_path(location);
+    auto storage = files::storage_for(folder, {}, "AwsDataCatalog");
+    if (storage->has_any(folder))
+      throw_error(ErrorCode::ALREADY_EXISTS, "Target directory for table '" + table.schema + "." + table.name +
+                                                 "' already exists: " + location +
+                                                 " (CREATE TABLE AS writes into an empty location)");
+    std::vector<std::string> names;
+    std::vector<Type> types;
+    for (const auto& c : table.columns) {
+      Type type = parse_type_name(c.type);
+      external.columns.push_back({c.name, to_hive_type(type, c.name), ""});
+      names.push_back(c.name);
+      types.push_back(type);
+    }
+    for (const auto& c : table.partition_columns) {
+      Type type = parse_type_name(c.type);
+      external.partition_keys.push_back({c.name, to_hive_type(type, c.name), ""});
+      names.push_back(c.name);
+      types.push_back(type);
+    }
+    external.location = location;
+    set_write_properties(external, options);
+    auto outcome = files::write_table_files(*storage, folder, names, types, table.partition_columns.size(), rows,
+                                            options, context.query_id);
+    try {
+      metastore_.create_table(external, false);
+      register_partitions(external, outcome);
+    } catch (...) {
+      for (const auto& path : outcome.files) {
+        try {
+          storage->remove(path);
+        } catch (...) {
+        }
+      }
+      throw;
+    }
+    return outcome.rows;
+  }
+
+  uint64_t insert(const std::string& schema, const std::string& table, const std::vector<Chunk>& rows,
+                  const WriteContext& context) override {
+    auto def = require_table(schema, table);
+    files::WriteOptions options;
+    switch (lake_format(def)) {
+      case LakeFormat::PARQUET: options.format = files::WriteFormat::PARQUET; break;
+      case LakeFormat::JSON: options.format = files::WriteFormat::JSON; break;
+      case LakeFormat::TEXT: {
+        options.format = files::WriteFormat::TEXTFILE;
+        auto csv = csv_options(def);
+        if (csv.header)
+          throw_error(ErrorCode::NOT_SUPPORTED, "INSERT INTO '" + def.database + "." + def.name +
+                                                    "' is not supported: its files have a header line "
+                                                    "(skip.header.line.count)");
+        options.delimiter = csv.delimiter;
+        break;
+      }
+    }
+    auto compression = def.properties.find("write_compression");
+    options.compression = files::checked_compression(
+        options.format, compression == def.properties.end() ? "" : compression->second);
+    check_location(def.location);
+    std::map<std::vector<std::string>, std::string> registered;
+    for (const auto& p : metastore_.list_partitions(catalog_, def.database, def.name)) registered[p.values] = p.location;
+    options.partition_folder = [&](const std::vector<std::string>& values) {
+      auto it = registered.find(values);
+      return it == registered.end() ? std::string() : storage_path(it->second);
+    };
+    std::vector<std::string> names;
+    std::vector<Type> types;
+    for (const auto& c : def.columns) {
+      names.push_back(to_lower_ascii(c.name));
+      types.push_back(hive_type(c.type));
+    }
+    for (const auto& c : def.partition_keys) {
+      names.push_back(to_lower_ascii(c.name));
+      types.push_back(hive_type(c.type));
+    }
+    std::string folder = storage_path(def.location);
+    auto storage = storage_for(def);
+    auto outcome = files::write_table_files(*storage, folder, names, types, def.partition_keys.size(), rows, options,
+                                            context.query_id);
+    try {
+      register_partitions(def, outcome);
+    } catch (...) {
+      for (const auto& path : outcome.files) {
+        try {
+          storage->remove(path);
+        } catch (...) {
+        }
+      }
+      throw;
+    }
+    return outcome.rows;
+  }
+
   void drop_table(const std::string& schema, const std::string& table, bool if_exists) override {
     metastore_.drop_table(catalog_, schema, table, if_exists);
   }
@@ -311,10 +475,11 @@ class LakeCatalog : public Connector {
             found.push_back({values, folder + "/", 0});
             return;
           }
-          std::string prefix = to_lower_ascii(def.partition_keys[level].name) + "=";
+          std::string key = to_lower_ascii(def.partition_keys[level].name);
           for (const auto& entry : storage->list(folder)) {
-            if (!entry.directory || to_lower_ascii(entry.name).rfind(prefix, 0) != 0) continue;
-            values.push_back(entry.name.substr(prefix.size()));
+            auto partition = entry.directory ? files::parse_partition_folder(entry.name) : std::nullopt;
+            if (!partition || partition->key != key) continue;
+            values.push_back(partition->value);
             walk(join_path(folder, entry.name), level + 1, values);
             values.pop_back();
           }
@@ -329,11 +494,12 @@ class LakeCatalog : public Connector {
     auto def = require_table(schema, table);
     std::vector<TablePartition> rows;
     for (const auto& [values, location] : partitions) {
+      check_location(location);
       auto ordered = ordered_values(def, values);
       std::string folder = location;
       if (folder.empty()) {
         folder = storage_path(def.location);
-        for (size_t i = 0; i < ordered.size(); i++) folder += "/" + to_lower_ascii(def.partition_keys[i].name) + "=" + ordered[i];
+        for (size_t i = 0; i < ordered.size(); i++) folder += "/" + to_lower_ascii(def.partition_keys[i].name) + "=" + files::escape_path_name(ordered[i]);
         folder += "/";
       }
       rows.push_back({ordered, folder, 0});
@@ -350,6 +516,37 @@ class LakeCatalog : public Connector {
   }
 
  private:
+  Database require_database(const std::string& schema) {
+    if (schema == "default" && !metastore_.find_database(catalog_, "default"))
+      metastore_.create_database({catalog_, "default", "", "", {}, 0}, true);
+    auto database = metastore_.find_database(catalog_, schema);
+    if (!database) {
+      std::vector<std::string> names = list_schemas();
+      throw_error(ErrorCode::NOT_FOUND, "Database '" + schema + "' does not exist." + did_you_mean(schema, names));
+    }
+    return *database;
+  }
+
+  // Where tables may live (see make_lake_catalog).
+  void check_location(const std::string& location) { files::check_local_location(location, policy_, "Location"); }
+
+  // The SerDe settings of files this catalog writes, so its reader (and Athena's) reads them back.
+  static void set_write_properties(ExternalTable& table, const files::WriteOptions& options) {
+    if (options.format == files::WriteFormat::TEXTFILE) {
+      table.serde_properties["field.delim"] = std::string(1, options.delimiter);
+      table.serde_properties["serialization.null.format"] = "\\N";
+      table.serde_properties["quoteChar"] = "\"";
+    }
+    table.properties["write_compression"] = options.compression;
+  }
+
+  void register_partitions(const ExternalTable& table, const files::WriteOutcome& outcome) {
+    if (outcome.partitions.empty()) return;
+    std::vector<TablePartition> partitions;
+    for (const auto& p : outcome.partitions) partitions.push_back({p.values, p.folder, 0});
+    metastore_.add_partitions(catalog_, table.database, table.name, partitions, /*if_not_exists=*/true);
+  }
+
   ExternalTable require_table(const std::string& schema, const std::string& table) {
     auto found = metastore_.find_table(catalog_, schema, table);
     if (!found) {
@@ -392,9 +589,9 @@ class LakeCatalog : public Connector {
   // partitioned, else the registered partitions that the constraint does not rule out.
   std::vector<std::pair<std::string, std::vector<Value>>> partitions(const ExternalTable& def,
                                                                      const TableMetadata& table,
-                                                                     const TupleDomain& constraint) {
+                                                                     const ScanRequest& request) {
     std::vector<std::pair<std::string, std::vector<Value>>> out;
-    if (constraint.none) return out;
+    if (request.constraint.none) return out;
     if (def.partition_keys.empty()) {
       out.emplace_back(storage_path(def.location), std::vector<Value>{});
       return out;
@@ -402,14 +599,14 @@ class LakeCatalog : public Connector {
     size_t data_columns = def.columns.size();
     for (const auto& p : metastore_.list_partitions(catalog_, def.database, def.name)) {
       std::vector<Value> values;
-      bool keep = true;
+      std::map<int, Value> by_column;
       for (size_t i = 0; i < p.values.size(); i++) {
-        Value value = partition_value(p.values[i], table.columns[data_columns + i].type);
-        auto domain = constraint.columns.find((int)(data_columns + i));
-        if (domain != constraint.columns.end() && !domain->second.contains(value)) keep = false;
-        values.push_back(value);
+        values.push_back(files::partition_value(p.values[i], table.columns[data_columns + i].type));
+        by_column[(int)(data_columns + i)] = values.back();
       }
-      if (keep) out.emplace_back(storage_path(p.location), values);
+      if (!files::partition_may_match(by_column, request)) continue;
+      check_location(p.location);
+      out.emplace_back(storage_path(p.location), values);
     }
     return out;
   }
@@ -437,11 +634,13 @@ class LakeCatalog : public Connector {
   }
 
   std::shared_ptr<files::Storage> storage_for(const ExternalTable& def) {
+    check_location(def.location);
     return files::storage_for(storage_path(def.location), {}, "AwsDataCatalog");
   }
 
   Metastore& metastore_;
   std::string catalog_;
+  files::LocalPathPolicy policy_;
 };
 
 }  // namespace
@@ -457,8 +656,9 @@ Type hive_type(const std::string& text) {
   return parse_type_name(t);
 }
 
-std::shared_ptr<Connector> make_lake_catalog(Metastore& metastore, const std::string& catalog) {
-  return std::make_shared<LakeCatalog>(metastore, catalog);
+std::shared_ptr<Connector> make_lake_catalog(Metastore& metastore, const std::string& catalog,
+                                             const files::LocalPathPolicy& policy) {
+  return std::make_shared<LakeCatalog>(metastore, catalog, policy);
 }
 
 }  // namespace tributary::service

@@ -14,12 +14,16 @@
 #include <string>
 
 #include "connector/connector.h"
+#include "connectors/files/storage.h"
 #include "service/metastore.h"
 
 namespace tributary::service {
 
-// `catalog` is the metastore key of the catalog (lower case, e.g. "awsdatacatalog").
-std::shared_ptr<Connector> make_lake_catalog(Metastore& metastore, const std::string& catalog);
+// `catalog` is the metastore key of the catalog (lower case, e.g. "awsdatacatalog"). Table and
+// partition locations that are local paths must satisfy `policy` (checked at DDL and on every
+// read and write).
+std::shared_ptr<Connector> make_lake_catalog(Metastore& metastore, const std::string& catalog,
+                                             const files::LocalPathPolicy& policy = {});
 
 // Athena/Hive column type -> engine type: string -> varchar, int -> integer, float -> real,
 // binary -> varbinary, the rest as in SQL. Throws NOT_SUPPORTED for array/map/struct.

@@ -131,6 +131,8 @@ StatementClass classify_statement(const std::string& sql_text) {
     case K::REPAIR_TABLE: set(StatementType::DDL, "MSCK_REPAIR_TABLE", false); break;
     case K::ADD_PARTITIONS: set(StatementType::DDL, "ALTER_TABLE_ADD_PARTITION", false); break;
     case K::DROP_PARTITIONS: set(StatementType::DDL, "ALTER_TABLE_DROP_PARTITION", false); break;
+    case K::CREATE_TABLE_AS: set(StatementType::DDL, "CREATE_TABLE_AS_SELECT", false); break;
+    case K::INSERT: set(StatementType::DML, "INSERT", false); break;
   }
   return result;
 }
@@ -142,7 +144,9 @@ QueryManager::QueryManager(Metastore& metastore, engine::Engine& engine, Service
   for (int i = 0; i < options_.max_concurrent_queries; i++) workers_.emplace_back([this] { worker_loop(); });
 }
 
-QueryManager::~QueryManager() { shutdown(); }
+QueryManager::~QueryManager() {
+  if (!shutdown()) std::_Exit(0);  // a worker is stuck in a statement: it still uses this object
+}
 
 std::string QueryManager::start(const StartQueryRequest& request) {
   if (request.query_string.empty()) throw_error(ErrorCode::INVALID_ARGUMENT, "QueryString must not be empty");
@@ -164,6 +168,8 @@ std::string QueryManager::start(const StartQueryRequest& request) {
                 "No output location provided. An output location is required either through the Workgroup result "
                 "configuration setting or as an API input.");
   folder = ResultStore::normalize_folder(folder);
+  if (folder != ResultStore::normalize_folder(options_.default_output_location))
+    files::check_local_location(folder, options_.local_paths, "OutputLocation");
 
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -317,11 +323,11 @@ void QueryManager::cache_result(const std::string& id, std::shared_ptr<const Sto
   }
 }
 
-void QueryManager::shutdown() {
+bool QueryManager::shutdown(std::chrono::milliseconds grace) {
   std::vector<std::shared_ptr<Task>> queued;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_ && workers_.empty()) return;
+    if (stopping_ && workers_.empty()) return !abandoned_;
     stopping_ = true;
     for (auto& [id, task] : active_) task->cancel = true;
     queued.assign(queue_.begin(), queue_.end());
@@ -338,9 +344,35 @@ void QueryManager::shutdown() {
     } catch (const Error&) {
     }
   }
+  std::vector<std::string> stuck;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!wake_.wait_for(lock, grace, [&] { return running_ == 0; })) {
+      for (const auto& [id, task] : active_)
+        if (task->running) stuck.push_back(id);
+      abandoned_ = true;
+    }
+  }
+  if (abandoned_) {
+    for (const auto& id : stuck) {
+      spdlog::warn("query={} event=abandoned reason=\"did not stop within the shutdown grace period\"", id);
+      QueryStateChange change;
+      change.state = QueryState::CANCELLED;
+      change.state_change_reason = "The server shut down while the query ran";
+      try {
+        metastore_.update_query_state(id, change);
+      } catch (const Error&) {
+      }
+    }
+    for (auto& worker : workers_)
+      if (worker.joinable()) worker.detach();
+    workers_.clear();
+    return false;
+  }
   for (auto& worker : workers_)
     if (worker.joinable()) worker.join();
   workers_.clear();
+  return true;
 }
 
 int QueryManager::running_count() {
@@ -439,10 +471,21 @@ void QueryManager::run(const std::shared_ptr<Task>& task) {
     planner::Session session;
     session.catalog = to_lower_ascii(record.catalog.empty() ? kAwsDataCatalog : record.catalog);
     session.schema = to_lower_ascii(record.database.empty() ? "default" : record.database);
+    session.query_id = task->id;
+    // Athena puts a CTAS table without external_location under <results folder>/tables/<query id>/.
+    session.default_table_location =
+        record.output_location.substr(0, record.output_location.find_last_of('/') + 1) + "tables/" + task->id + "/";
     for (const auto& parameter : record.execution_parameters) {
       planner::Session scratch;
       engine::StatementResult value;
       try {
+        // A literal only ('text', 42, -1.5, DATE '2024-01-01', TRUE, NULL): never a query.
+        auto expression = sql::parse_expression(parameter);
+        const sql::Expr* literal = expression.get();
+        if (literal->kind == sql::ExprKind::UNARY_MINUS && !literal->args.empty()) literal = literal->args[0].get();
+        if (literal->kind != sql::ExprKind::LITERAL)
+          throw_error(ErrorCode::INVALID_ARGUMENT, "only literals are allowed (a string, number, boolean, NULL or "
+                                                   "typed literal such as DATE '2024-01-01')");
         value = engine_.execute("SELECT " + parameter, scratch);
       } catch (const Error& e) {
         throw_error(ErrorCode::INVALID_ARGUMENT, "Execution parameter '" + parameter +

@@ -12,6 +12,7 @@
 // Thread-safety: all methods may be called from any thread.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <list>
@@ -22,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "connectors/files/storage.h"
 #include "engine/engine.h"
 #include "service/catalogs.h"
 #include "service/metastore.h"
@@ -34,6 +36,7 @@ struct QueryManagerOptions {
   int max_queued_queries = 1000;     // beyond it StartQueryExecution is TooManyRequests
   std::string default_output_location;  // folder used when neither client nor workgroup gives one
   size_t result_cache_bytes = 256u << 20;
+  files::LocalPathPolicy local_paths;   // local OutputLocations allowed (the default one is not checked)
 };
 
 struct StartQueryRequest {
@@ -84,8 +87,11 @@ class QueryManager {
   RuntimeStatistics runtime_statistics(const std::string& id);
 
   // Stops taking queries, cancels queued and running ones (recorded as CANCELLED) and
-  // waits for the workers. Idempotent; the destructor calls it.
-  void shutdown();
+  // waits for the workers up to `grace`. Returns false when a running statement ignored the
+  // cancellation that long (a connector blocked in I/O): it is then recorded CANCELLED, its
+  // worker is abandoned, and the caller must end the process (std::_Exit) rather than
+  // destroy this object. Idempotent; the destructor calls it.
+  bool shutdown(std::chrono::milliseconds grace = std::chrono::seconds(10));
 
   int running_count();
   int queued_count();
@@ -124,6 +130,7 @@ class QueryManager {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;                                   // GUARDED_BY(mutex_)
+  bool abandoned_ = false;  // shutdown() gave up on a stuck worker (set under mutex_, then read by shutdown's caller)
   std::deque<std::shared_ptr<Task>> queue_;                  // GUARDED_BY(mutex_)
   std::map<std::string, std::shared_ptr<Task>> active_;      // queued + running; GUARDED_BY(mutex_)
   std::map<std::string, int> running_per_workgroup_;        // GUARDED_BY(mutex_)

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -77,6 +78,7 @@ ResultColumn result_column(const std::string& name, const Type& type) {
 StoredResult to_stored_result(const engine::StatementResult& result, bool tabular) {
   StoredResult stored;
   stored.tabular = tabular;
+  stored.update_count = std::max<int64_t>(result.update_count, 0);
   for (size_t c = 0; c < result.names.size(); c++) stored.columns.push_back(result_column(result.names[c], result.types[c]));
   stored.rows.reserve(result.row_count());
   for (const auto& chunk : result.chunks) {
@@ -132,6 +134,7 @@ std::string render_metadata(const StoredResult& result) {
   nlohmann::json doc = {{"format", "tributary-result-metadata/1"},
                         {"tabular", result.tabular},
                         {"rows", result.rows.size()},
+                        {"updateCount", result.update_count},
                         {"columns", columns}};
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -141,6 +144,7 @@ StoredResult parse_stored_result(const std::string& body, const std::string& met
   result.tabular = tabular;
   try {
     auto doc = nlohmann::json::parse(metadata);
+    result.update_count = doc.value("updateCount", (int64_t)0);
     for (const auto& c : doc.at("columns")) {
       ResultColumn column;
       column.name = c.at("name").get<std::string>();

@@ -36,6 +36,7 @@ struct StoredResult {
   std::vector<ResultColumn> columns;
   std::vector<std::vector<std::optional<std::string>>> rows;  // without the header; nullopt = NULL
   bool tabular = true;  // .csv with a header row (SELECT); false: .txt, no header (DDL, UTILITY)
+  int64_t update_count = 0;  // rows written by CREATE TABLE AS / INSERT INTO (GetQueryResults' UpdateCount)
   size_t memory_bytes() const;
 };
 

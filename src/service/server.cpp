@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "common/error.h"
+#include "connectors/files/files_connector.h"
 #include "engine/engine.h"
 #include "service/athena_api.h"
 #include "service/catalogs.h"
@@ -61,7 +62,18 @@ int run_server(const ServerOptions& options) {
   engine_options.threads = options.threads;
   engine::Engine engine(engine_options);
   engine.set_view_store(std::make_shared<MetastoreViewStore>(metastore));
-  ServiceCatalogs catalogs(metastore, engine, options.config_dir);
+  // Local paths API users may name: the default results folder and the --local-root folders.
+  files::LocalPathPolicy local_paths;
+  local_paths.any = false;
+  local_paths.roots.push_back(fs::absolute(fs::path(options.data_dir) / "results").lexically_normal().string());
+  for (const auto& root : options.local_roots) local_paths.roots.push_back(fs::absolute(root).lexically_normal().string());
+  if (options.results_location.rfind("file://", 0) == 0) local_paths.roots.push_back(options.results_location.substr(7));
+  {
+    std::string roots;
+    for (const auto& root : local_paths.roots) roots += (roots.empty() ? "" : ":") + root;
+    engine.add_catalog("$path", make_path_connector("$path", {{"local.allowed-roots", roots}}));
+  }
+  ServiceCatalogs catalogs(metastore, engine, options.config_dir, local_paths);
   catalogs.sync();
 
   ResultStoreOptions store_options;
@@ -70,6 +82,7 @@ int run_server(const ServerOptions& options) {
 
   QueryManagerOptions query_options;
   query_options.max_concurrent_queries = options.max_concurrent_queries;
+  query_options.local_paths = local_paths;
   query_options.default_output_location =
       options.results_location.empty()
           ? "file://" + fs::absolute(fs::path(options.data_dir) / "results").lexically_normal().string() + "/"
@@ -150,8 +163,14 @@ int run_server(const ServerOptions& options) {
     if (signal_number == SIGUSR2) return;
     spdlog::info("event=stopping signal={} running={} queued={}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT",
                  queries.running_count(), queries.queued_count());
-    queries.shutdown();
+    // Stop accepting first, so a statement that ignores cancellation cannot keep the
+    // server answering; then give running statements a grace period.
     server.stop();
+    if (!queries.shutdown()) {
+      spdlog::warn("event=stopped (statements that ignored cancellation were recorded CANCELLED and abandoned)");
+      spdlog::shutdown();
+      std::_Exit(0);
+    }
     std::unique_lock<std::mutex> lock(exit_mutex);
     if (!exited.wait_for(lock, std::chrono::seconds(2), [&] { return listen_returned; })) {
       spdlog::info("event=stopped (idle keep-alive connections closed)");

@@ -5,6 +5,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace tributary::service {
 
@@ -18,6 +19,9 @@ struct ServerOptions {
   int threads = 0;            // engine worker threads per query (0 = all cores)
   std::string results_location;  // default output folder (default: file://<data_dir>/results/)
   std::string s3_endpoint;       // for s3:// result locations (default: AWS_ENDPOINT_URL_S3 ...)
+  // Local folders API users may name (table LOCATION, CTAS external_location, OutputLocation,
+  // FEDERATED files catalogs), besides the default results folder; nothing else local.
+  std::vector<std::string> local_roots;
 };
 
 // Runs until SIGTERM or SIGINT; returns the process exit code.

@@ -190,6 +190,8 @@ enum class StatementKind {
   REPAIR_TABLE,       // MSCK REPAIR TABLE
   ADD_PARTITIONS,     // ALTER TABLE t ADD [IF NOT EXISTS] PARTITION (k='v', ...) [LOCATION '...'] ...
   DROP_PARTITIONS,    // ALTER TABLE t DROP [IF EXISTS] PARTITION (k='v', ...), ...
+  CREATE_TABLE_AS,    // CREATE TABLE [IF NOT EXISTS] t [(column names)] [WITH (k = v, ...)] AS query [WITH [NO] DATA]
+  INSERT,             // INSERT INTO t [(columns)] query
 };
 
 // A column of CREATE EXTERNAL TABLE: the type as written (Hive spellings such as string,
@@ -229,6 +231,12 @@ struct Statement {
   std::map<std::string, std::string> serde_properties; // ROW FORMAT DELIMITED ... / WITH SERDEPROPERTIES
   std::map<std::string, std::string> properties;       // TBLPROPERTIES / WITH DBPROPERTIES
   std::vector<PartitionSpec> partitions;
+  // CREATE TABLE AS: WITH (key = value) table properties: strings, numbers and booleans as text,
+  // ARRAY['a', 'b'] as a list (partitioned_by, bucketed_by); keys lower-cased.
+  std::map<std::string, std::string> with_properties;
+  std::map<std::string, std::vector<std::string>> with_list_properties;
+  bool with_data = true;                  // WITH NO DATA: create the table only
+  std::vector<std::string> column_names;  // CREATE TABLE t (a, b) AS / INSERT INTO t (a, b)
 };
 using StatementPtr = std::shared_ptr<Statement>;
 

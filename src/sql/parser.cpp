@@ -158,6 +158,7 @@ StatementPtr Parser::parse_statement_inner() {
   }
   if (accept("drop")) return parse_drop(stmt);
   if (accept("alter")) return parse_alter_table(stmt);
+  if (accept("insert")) return parse_insert(stmt);
   if (accept("msck")) {
     expect("repair");
     expect("table");
@@ -170,7 +171,7 @@ StatementPtr Parser::parse_statement_inner() {
     stmt->query = query();
     return stmt;
   }
-  fail_expecting("ALTER, CREATE, DESCRIBE, DROP, EXPLAIN, MSCK, SELECT, SHOW, USE, VALUES, WITH");
+  fail_expecting("ALTER, CREATE, DESCRIBE, DROP, EXPLAIN, INSERT, MSCK, SELECT, SHOW, USE, VALUES, WITH");
 }
 
 size_t Parser::offset_of(const Token& t) const {

@@ -80,6 +80,87 @@ PartitionSpec Parser::partition_spec() {
   return spec;
 }
 
+// CREATE TABLE [IF NOT EXISTS] name [(column, ...)] [COMMENT 'c'] [WITH (key = value, ...)]
+//   AS query [WITH [NO] DATA]          (Athena's CTAS; values are literals or ARRAY[literals])
+StatementPtr Parser::parse_create_table_as(StatementPtr stmt) {
+  expect("table");
+  stmt->kind = StatementKind::CREATE_TABLE_AS;
+  if (accept("if")) {
+    expect("not");
+    expect("exists");
+    stmt->if_not_exists = true;
+  }
+  stmt->name = qualified_name();
+  if (accept("(")) {
+    do {
+      stmt->column_names.push_back(name_part(true));
+      if (!is(",") && !is(")"))
+        fail_expecting("',' or ')' (CREATE TABLE AS takes column names only; the query gives the types)");
+    } while (accept(","));
+    expect(")");
+  }
+  if (accept("comment")) stmt->comment = string_literal("comment (a string)");
+  if (accept("with")) {
+    expect("(");
+    do {
+      Location key_location = peek().location;
+      std::string key = name_part(true);
+      for (auto& ch : key) ch = (char)std::tolower((unsigned char)ch);
+      if (stmt->with_properties.count(key) || stmt->with_list_properties.count(key))
+        throw_error(ErrorCode::SYNTAX_ERROR, "Duplicate property '" + key + "'", key_location.line,
+                    key_location.column);
+      expect("=");
+      auto scalar = [&]() -> std::string {
+        bool negative = accept("-");
+        const Token& token = peek();
+        if (token.type == TokenType::STRING || token.type == TokenType::INTEGER || token.type == TokenType::DECIMAL)
+          return (negative ? "-" : "") + next().text;
+        if (!negative && (is("true") || is("false"))) return next().text;
+        fail_expecting("property value (a string, number, boolean or ARRAY[...])");
+      };
+      if (accept("array")) {
+        expect("[");
+        std::vector<std::string> values;
+        if (!is("]")) {
+          do values.push_back(scalar());
+          while (accept(","));
+        }
+        expect("]");
+        stmt->with_list_properties[key] = values;
+      } else {
+        stmt->with_properties[key] = scalar();
+      }
+    } while (accept(","));
+    expect(")");
+  }
+  expect("as");
+  bool parenthesized = accept("(");
+  stmt->query = query();
+  if (parenthesized) expect(")");
+  if (accept("with")) {
+    stmt->with_data = !accept("no");
+    expect("data");
+  }
+  return stmt;
+}
+
+// INSERT INTO name [(column, ...)] query
+StatementPtr Parser::parse_insert(StatementPtr stmt) {
+  expect("into");
+  stmt->kind = StatementKind::INSERT;
+  stmt->name = qualified_name();
+  // "(" starts a column list unless it starts the query: INSERT INTO t (SELECT ...).
+  if (is("(") && !is("select", 1) && !is("with", 1) && !is("values", 1)) {
+    next();
+    do stmt->column_names.push_back(name_part(true));
+    while (accept(","));
+    expect(")");
+  }
+  if (!(is("select") || is("with") || is("values") || is("(") || is("table"))) fail_expecting("SELECT, VALUES, WITH");
+  stmt->query = query();
+  return stmt;
+}
+
 StatementPtr Parser::parse_create(StatementPtr stmt) {
   // CREATE DATABASE|SCHEMA [IF NOT EXISTS] name [COMMENT 'c'] [LOCATION 'uri'] [WITH DBPROPERTIES (...)]
   if (accept("database") || accept("schema")) {
@@ -109,8 +190,8 @@ StatementPtr Parser::parse_create(StatementPtr stmt) {
   //    [NULL DEFINED AS 'x'] | ROW FORMAT SERDE 'class' [WITH SERDEPROPERTIES (...)]]
   //   [STORED AS format] LOCATION 'uri' [TBLPROPERTIES (...)]
   if (!accept("external")) {
-    if (is("table")) fail_expecting("EXTERNAL (CREATE TABLE AS SELECT is not supported yet)");
-    fail_expecting("DATABASE, SCHEMA, EXTERNAL TABLE, [OR REPLACE] VIEW");
+    if (is("table")) return parse_create_table_as(stmt);
+    fail_expecting("DATABASE, SCHEMA, [EXTERNAL] TABLE, [OR REPLACE] VIEW");
   }
   expect("table");
   stmt->kind = StatementKind::CREATE_TABLE;

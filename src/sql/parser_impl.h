@@ -90,6 +90,8 @@ class Parser {
   StatementPtr parse_statement_inner();
   // Athena's Hive DDL (parser_ddl.cpp).
   StatementPtr parse_create(StatementPtr stmt);
+  StatementPtr parse_create_table_as(StatementPtr stmt);
+  StatementPtr parse_insert(StatementPtr stmt);
   StatementPtr parse_drop(StatementPtr stmt);
   StatementPtr parse_alter_table(StatementPtr stmt);
   std::string string_literal(const char* what);

@@ -74,6 +74,53 @@ TEST(ParserDdl, CreateExternalTableAthenaStyle) {
   EXPECT_EQ(stmt->properties.at("skip.header.line.count"), "1");
 }
 
+TEST(ParserDdl, CreateTableAsSelectAthenaStyle) {
+  auto stmt = parse_statement(
+      "CREATE TABLE IF NOT EXISTS lake.daily\n"
+      "WITH (format = 'PARQUET', external_location = 's3://b/daily/', write_compression = 'ZSTD',\n"
+      "      partitioned_by = ARRAY['dt', 'region'], bucket_count = 4)\n"
+      "AS SELECT id, amount, dt, region FROM src WITH NO DATA");
+  EXPECT_EQ(stmt->kind, StatementKind::CREATE_TABLE_AS);
+  EXPECT_TRUE(stmt->if_not_exists);
+  EXPECT_FALSE(stmt->with_data);
+  EXPECT_EQ(stmt->name, (std::vector<std::string>{"lake", "daily"}));
+  EXPECT_EQ(stmt->with_properties.at("format"), "PARQUET");
+  EXPECT_EQ(stmt->with_properties.at("external_location"), "s3://b/daily/");
+  EXPECT_EQ(stmt->with_properties.at("bucket_count"), "4");
+  EXPECT_EQ(stmt->with_list_properties.at("partitioned_by"), (std::vector<std::string>{"dt", "region"}));
+  ASSERT_TRUE(stmt->query);
+  auto plain = parse_statement("CREATE TABLE t (a, b) AS (SELECT 1, 2)");
+  EXPECT_EQ(plain->column_names, (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(plain->with_data);
+  try {
+    parse_statement("CREATE TABLE t WITH (format = 'PARQUET', FORMAT = 'JSON') AS SELECT 1 x");
+    FAIL() << "duplicate property accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("Duplicate property 'format'"), std::string::npos) << e.message();
+    EXPECT_EQ(e.line(), 1);
+    EXPECT_EQ(e.column(), 42);
+  }
+  EXPECT_THROW(parse_statement("CREATE TABLE t (a int) AS SELECT 1"), Error);
+}
+
+TEST(ParserDdl, InsertInto) {
+  auto stmt = parse_statement("INSERT INTO lake.t (id, name) SELECT 1, 'a'");
+  EXPECT_EQ(stmt->kind, StatementKind::INSERT);
+  EXPECT_EQ(stmt->name, (std::vector<std::string>{"lake", "t"}));
+  EXPECT_EQ(stmt->column_names, (std::vector<std::string>{"id", "name"}));
+  auto values = parse_statement("INSERT INTO t VALUES (1, 'a'), (2, 'b')");
+  EXPECT_TRUE(values->column_names.empty());
+  ASSERT_TRUE(values->query);
+  auto nested = parse_statement("INSERT INTO t (SELECT * FROM u)");
+  EXPECT_TRUE(nested->column_names.empty());
+  try {
+    parse_statement("INSERT t VALUES (1)");
+    FAIL() << "INSERT without INTO accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("Expecting: 'into'"), std::string::npos) << e.message();
+  }
+}
+
 TEST(ParserDdl, ParquetSerdeDatabasesPartitions) {
   auto parquet = parse_statement(
       "CREATE EXTERNAL TABLE t (id bigint) STORED AS PARQUET LOCATION 's3://b/t/' TBLPROPERTIES ('parquet.compression'='SNAPPY')");
@@ -104,8 +151,8 @@ TEST(ParserDdl, ParquetSerdeDatabasesPartitions) {
   EXPECT_EQ(drop->partitions.size(), 2u);
   EXPECT_EQ(syntax_error("CREATE EXTERNAL TABLE t (id int) STORED AS PARQUET"),
             "SYNTAX_ERROR: line 1:51: mismatched input '<EOF>'. Expecting: LOCATION 's3://bucket/prefix/'");
-  EXPECT_EQ(syntax_error("CREATE TABLE t AS SELECT 1"),
-            "SYNTAX_ERROR: line 1:8: mismatched input 'TABLE'. Expecting: EXTERNAL (CREATE TABLE AS SELECT is not supported yet)");
+  EXPECT_EQ(syntax_error("CREATE TABLE t WITH (format 'PARQUET') AS SELECT 1"),
+            "SYNTAX_ERROR: line 1:29: mismatched input ''PARQUET''. Expecting: '='");
 }
 
 }  // namespace

@@ -5,6 +5,12 @@
 //   <location>/<schema>/<table>/*.csv      a table from a folder of files (same format)
 //   <location>/<schema>/<table>.schema     optional explicit columns, lines "name type"
 //
+// A table folder may hold Hive-style partition folders instead of files:
+//   <location>/<schema>/<table>/year=2024/month=03/part-0.parquet
+// each key becomes a column after the files' columns (typed BIGINT, DATE or VARCHAR from its
+// values; __HIVE_DEFAULT_PARTITION__ is NULL), and filters on those columns skip whole
+// folders before their files are listed (see partitions.h and file_set.h).
+//
 // Table names are file names without their extensions, in lower case. Formats by
 // extension: .csv, .tsv, .jsonl/.ndjson/.json (a .json file whose first line is a
 // DynamoDB export item {"Item": {...}} reads as DynamoDB JSON), each optionally
@@ -24,8 +30,9 @@
 //   table.<schema>.<table>.columns=name type, name type   (explicit columns, used as-is)
 //
 // Values that do not parse as their column type read as NULL and are counted in
-// rejected_values(). Pushdown: only the LIMIT of a scan without a constraint is
-// honoured (per split, so not reported as enforced); filtering is left to the engine.
+// rejected_values(). Pushdown: filters on partition columns alone are enforced (by pruning
+// partitions); other filters only prune Parquet row groups and are left to the engine. The
+// LIMIT of a scan whose rows all pass is honoured per split (so not reported as enforced).
 #pragma once
 #include <atomic>
 #include <memory>
@@ -38,6 +45,24 @@ namespace tributary {
 // Creates a files connector; throws Error(INVALID_ARGUMENT) naming the catalog for a
 // missing or invalid property.
 std::shared_ptr<Connector> make_files_connector(const std::string& catalog_name, const ConnectorProperties& properties);
+
+// A connector for one-off reads of a path (the table functions read_parquet / read_csv /
+// read_json): get_table(format, path) where format is "parquet", "csv", "json" or "auto" (by
+// extension) and path is a file, a folder (all files of that format inside, Hive partitions
+// as above) or a glob with '*' in the last component, local or s3://. `properties` holds the
+// s3.*, csv.* and files.split-size keys of the files connector plus
+//   local.allowed-roots = /abs/dir[:/abs/dir2]   local paths must be under one of these (after
+//                                                resolving '..' and symlinks, realpath); "" =
+//                                                local paths refused; absent = any local path
+// list_schemas()/list_tables() are empty (the catalog is hidden). get_table() throws
+// Error(NOT_FOUND, "Path 'P': no such file or folder"), Error(ACCESS_DENIED, "local path 'P'
+// is outside the local folders this server may use (...)", from files::check_local_location),
+// Error(INVALID_ARGUMENT) for an unknown format, a relative path when roots are set, or a path
+// it cannot read (a glob outside the last component, an extension "auto" does not know); the
+// constructor throws Error(INVALID_ARGUMENT) naming the catalog for a bad property. Every file
+// a scan lists is checked against the roots too (a symlink out of a root is refused).
+// Thread-safe, like every Connector.
+std::shared_ptr<Connector> make_path_connector(const std::string& catalog_name, const ConnectorProperties& properties);
 
 // Values read as NULL because they did not parse as their column's type, over the
 // connector's lifetime (0 for other connector types).

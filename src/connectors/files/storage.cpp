@@ -1,10 +1,15 @@
 #include "connectors/files/storage.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <mutex>
@@ -21,6 +26,20 @@ namespace {
 bool hidden(const std::string& name) { return name.empty() || name[0] == '.' || name[0] == '_'; }
 
 class LocalStorage : public Storage {
+  std::atomic<uint64_t> next_temporary_{0};
+
+  static void make_folders(const std::string& folder) {
+    if (folder.empty()) return;
+    struct stat st;
+    if (::stat(folder.c_str(), &st) == 0) {
+      if (!S_ISDIR(st.st_mode)) throw_error(ErrorCode::SOURCE_ERROR, "'" + folder + "' is not a folder");
+      return;
+    }
+    make_folders(folder.substr(0, folder.find_last_of('/')));
+    if (::mkdir(folder.c_str(), 0755) != 0 && errno != EEXIST)
+      throw_error(ErrorCode::SOURCE_ERROR, "Cannot create folder '" + folder + "': " + std::strerror(errno));
+  }
+
  public:
   std::vector<StorageEntry> list(const std::string& folder) override {
     std::vector<StorageEntry> entries;
@@ -74,6 +93,43 @@ class LocalStorage : public Storage {
     }
     out.resize(filled);
     return out;
+  }
+  void write(const std::string& path, const std::string& data) override {
+    make_folders(path.substr(0, path.find_last_of('/')));
+    std::string temporary = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(next_temporary_++);
+    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw_error(ErrorCode::SOURCE_ERROR, "Cannot create '" + path + "': " + std::strerror(errno));
+    size_t written = 0;
+    while (written < data.size()) {
+      ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        int error = errno;
+        ::close(fd);
+        ::unlink(temporary.c_str());
+        throw_error(ErrorCode::SOURCE_ERROR, "Cannot write '" + path + "': " + std::strerror(error));
+      }
+      written += (size_t)n;
+    }
+    if (::close(fd) != 0 || ::rename(temporary.c_str(), path.c_str()) != 0) {
+      int error = errno;
+      ::unlink(temporary.c_str());
+      throw_error(ErrorCode::SOURCE_ERROR, "Cannot write '" + path + "': " + std::strerror(error));
+    }
+  }
+  void remove(const std::string& path) override { ::unlink(path.c_str()); }
+  bool has_any(const std::string& folder) override {
+    DIR* dir = ::opendir(folder.c_str());
+    if (!dir) return false;
+    bool any = false;
+    while (dirent* e = ::readdir(dir)) {
+      if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) {
+        any = true;
+        break;
+      }
+    }
+    ::closedir(dir);
+    return any;
   }
   std::string read_all(const std::string& path) override {
     std::ifstream in(path, std::ios::binary);
@@ -189,6 +245,20 @@ class S3Storage : public Storage {
     auto location = aws::parse_s3_uri(path);
     return client_->get_object(location.bucket, location.key);
   }
+  void write(const std::string& path, const std::string& data) override {
+    auto location = aws::parse_s3_uri(path);
+    client_->put_object(location.bucket, location.key, data);
+  }
+  void remove(const std::string& path) override {
+    auto location = aws::parse_s3_uri(path);
+    client_->delete_object(location.bucket, location.key);
+  }
+  bool has_any(const std::string& folder) override {
+    auto location = aws::parse_s3_uri(folder);
+    std::string prefix = location.key;
+    if (!prefix.empty() && prefix.back() != '/') prefix += '/';
+    return !client_->list_objects_v2(location.bucket, prefix, "", "", 1).objects.empty();
+  }
 
  private:
   std::shared_ptr<aws::S3Client> client_;
@@ -203,6 +273,30 @@ std::shared_ptr<Storage> local_storage() {
 
 bool is_s3_location(const std::string& location) {
   return location.rfind("s3://", 0) == 0;
+}
+
+void check_local_location(const std::string& location, const LocalPathPolicy& policy, const std::string& what) {
+  if (location.empty() || is_s3_location(location)) return;
+  std::string path = location.rfind("file://", 0) == 0 ? location.substr(7) : location;
+  if (path.find("://") != std::string::npos)
+    throw_error(ErrorCode::INVALID_ARGUMENT, what + " '" + location + "' must be an s3:// URI or a local path");
+  if (path.empty() || path[0] != '/')
+    throw_error(ErrorCode::INVALID_ARGUMENT, what + " '" + location + "' must be an absolute path");
+  if (policy.any) return;
+  std::error_code error;
+  auto resolved = std::filesystem::weakly_canonical(std::filesystem::path(path), error);
+  if (error) resolved = std::filesystem::path(path).lexically_normal();
+  for (const auto& root : policy.roots) {
+    auto base = std::filesystem::weakly_canonical(std::filesystem::path(root), error);
+    if (error) continue;
+    auto relative = resolved.lexically_relative(base);
+    if (!relative.empty() && *relative.begin() != "..") return;
+  }
+  std::string allowed;
+  for (const auto& root : policy.roots) allowed += (allowed.empty() ? "" : ", ") + root;
+  throw_error(ErrorCode::ACCESS_DENIED, what + " '" + location + "' is outside the local folders this server may use" +
+                                            (allowed.empty() ? std::string(" (none; use s3:// locations)")
+                                                             : " (" + allowed + "; see tributary serve --local-root)"));
 }
 
 const std::vector<std::string>& storage_property_keys() {

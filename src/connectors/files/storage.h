@@ -40,6 +40,14 @@ class Storage {
   virtual std::string read_range(const std::string& path, uint64_t offset, uint64_t length) = 0;
   // The whole (small) file.
   virtual std::string read_all(const std::string& path) = 0;
+  // Stores `data` as the file at `path` (creating missing folders), replacing any file there;
+  // a local file appears whole (written beside it, then renamed). Used by CTAS / INSERT INTO.
+  virtual void write(const std::string& path, const std::string& data) = 0;
+  // Deletes a file; a missing one is not an error.
+  virtual void remove(const std::string& path) = 0;
+  // True when the folder holds any file or folder (hidden ones included): CTAS refuses to
+  // write into a non-empty location.
+  virtual bool has_any(const std::string& folder) = 0;
   // `folder` + "/" + `name`.
   static std::string join(const std::string& folder, const std::string& name) { return folder + "/" + name; }
 };
@@ -56,6 +64,19 @@ bool is_s3_location(const std::string& location);
 // falling back to AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, AWS_REGION, the usual credential chain.
 std::shared_ptr<Storage> storage_for(const std::string& location, const ConnectorProperties& properties,
                                      const std::string& catalog);
+
+// Which local paths users may name in SQL and API calls (table LOCATION, CTAS
+// external_location, query result OutputLocation, read_* table functions). s3:// is always
+// allowed. A server allows only its results folder and the roots an administrator lists; the
+// CLI (the user's own files) allows any path.
+struct LocalPathPolicy {
+  bool any = true;
+  std::vector<std::string> roots;  // absolute folders
+};
+// Throws Error(ACCESS_DENIED, "<what> 'x' is outside the local folders this server may use
+// (...)") for a local path (or file:// URI) outside the policy, and Error(INVALID_ARGUMENT) for
+// a relative one. '..' and symbolic links are resolved before the check.
+void check_local_location(const std::string& location, const LocalPathPolicy& policy, const std::string& what);
 
 // The catalog property keys storage_for() reads.
 const std::vector<std::string>& storage_property_keys();

@@ -5,6 +5,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/error.h"
@@ -147,6 +148,79 @@ void decompress(int32_t c, const uint8_t* data, size_t size, uint8_t* out, size_
     default:
       throw Error(ErrorCode::NOT_SUPPORTED, "Parquet compression " + codec_name(c) + " is not supported (at offset " +
                                                 std::to_string(error_offset) + ")");
+  }
+}
+
+namespace {
+
+void deflate_gzip(std::string_view input, std::string* out) {
+  z_stream stream;
+  std::memset(&stream, 0, sizeof stream);
+  // 15 + 16: gzip framing, as parquet-format asks for GZIP.
+  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw Error(ErrorCode::INTERNAL_ERROR, "zlib deflateInit2 failed");
+  }
+  out->resize(deflateBound(&stream, static_cast<uLong>(input.size())) + 64);
+  size_t consumed = 0, produced = 0;
+  int rc = Z_OK;
+  // zlib counts in uInt: feed at most 1 GiB per call.
+  while (rc != Z_STREAM_END) {
+    if (produced == out->size()) out->resize(out->size() * 2);
+    size_t in_chunk = std::min<size_t>(input.size() - consumed, 1u << 30);
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data() + consumed));
+    stream.avail_in = static_cast<uInt>(in_chunk);
+    stream.next_out = reinterpret_cast<Bytef*>(out->data() + produced);
+    stream.avail_out = static_cast<uInt>(std::min<size_t>(out->size() - produced, 1u << 30));
+    size_t out_before = stream.avail_out;
+    bool last = consumed + in_chunk == input.size();
+    rc = deflate(&stream, last ? Z_FINISH : Z_NO_FLUSH);
+    consumed += in_chunk - stream.avail_in;
+    produced += out_before - stream.avail_out;
+    if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
+      deflateEnd(&stream);
+      throw Error(ErrorCode::INTERNAL_ERROR, "zlib deflate failed");
+    }
+  }
+  deflateEnd(&stream);
+  out->resize(produced);
+}
+
+}  // namespace
+
+void compress(int32_t c, std::string_view input, std::string* out) {
+  switch (c) {
+    case codec::UNCOMPRESSED: out->assign(input); return;
+    case codec::SNAPPY: {
+      size_t length = snappy_max_compressed_length(input.size());
+      out->resize(length);
+      if (snappy_compress(input.data(), input.size(), out->data(), &length) != SNAPPY_OK) {
+        throw Error(ErrorCode::INTERNAL_ERROR, "snappy compression failed");
+      }
+      out->resize(length);
+      return;
+    }
+    case codec::GZIP: deflate_gzip(input, out); return;
+    case codec::ZSTD: {
+      out->resize(ZSTD_compressBound(input.size()));
+      size_t n = ZSTD_compress(out->data(), out->size(), input.data(), input.size(), ZSTD_CLEVEL_DEFAULT);
+      if (ZSTD_isError(n)) {
+        throw Error(ErrorCode::INTERNAL_ERROR, std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
+      }
+      out->resize(n);
+      return;
+    }
+    case codec::LZ4_RAW: {
+      if (input.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE)) {
+        throw Error(ErrorCode::LIMIT_EXCEEDED, "an LZ4 page cannot exceed " + std::to_string(LZ4_MAX_INPUT_SIZE) + " bytes");
+      }
+      out->resize(static_cast<size_t>(LZ4_compressBound(static_cast<int>(input.size()))));
+      int n = LZ4_compress_default(input.data(), out->data(), static_cast<int>(input.size()),
+                                   static_cast<int>(out->size()));
+      if (n <= 0 && !input.empty()) throw Error(ErrorCode::INTERNAL_ERROR, "lz4 compression failed");
+      out->resize(static_cast<size_t>(std::max(n, 0)));
+      return;
+    }
+    default: throw Error(ErrorCode::NOT_SUPPORTED, "Parquet writer: compression " + codec_name(c) + " is not supported");
   }
 }
 

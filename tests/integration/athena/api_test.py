@@ -190,6 +190,13 @@ def main():
     check("execution parameters", [["a", "b"], ["42", "x"]],
           [[d.get("VarCharValue") for d in r["Data"]]
            for r in athena.get_query_results(QueryExecutionId=param_id)["ResultSet"]["Rows"]])
+    # A parameter is a literal, never a query (it would run outside the workgroup's limits).
+    bad_param, state = run(athena, "SELECT ?", ExecutionParameters=["(SELECT count(*) FROM lake.sales.big)"])
+    check("a subquery as execution parameter fails", "FAILED", state)
+    check_true("its reason says literals only", "only literals are allowed" in
+               athena.get_query_execution(QueryExecutionId=bad_param)["QueryExecution"]["Status"]["StateChangeReason"])
+    err = error_of(lambda: athena.start_query_execution(QueryString="SELECT ?", ExecutionParameters=["1" * 1025]))
+    check("a 1025-character parameter is refused", "InvalidRequestException", err and err[0])
 
     # --- statistics, runtime statistics, history --------------------------------------
     scan_id, state = run(athena, "SELECT count(*), sum(amount) FROM lake.sales.big WHERE id < 1000")

@@ -1,0 +1,63 @@
+// Table writer: rows -> data files in a folder (local or s3://), for CREATE TABLE AS and
+// INSERT INTO. Formats: PARQUET (SNAPPY by default), TEXTFILE (Hive LazySimpleSerDe style:
+// one line per row, fields split by a delimiter, NULL written as \N; a field holding the
+// delimiter, a quote or a line break is quoted with '"'), JSON (one object per line). Text
+// and JSON are GZIP-compressed by default, as Athena's CTAS does.
+//
+// Hive-style partitions: the last `partition_count` columns are not written into the files;
+// each combination of their values gets a folder <folder>/k1=v1/k2=v2/ (values escaped as
+// Hive escapes path names; NULL is __HIVE_DEFAULT_PARTITION__).
+//
+// Errors: a failed write deletes the files this call already wrote, then throws (the table
+// is left as it was). Storage errors are Error(SOURCE_ERROR) naming the path.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/types.h"
+#include "connectors/files/storage.h"
+#include "vector/vector.h"
+
+namespace tributary::files {
+
+enum class WriteFormat { PARQUET, TEXTFILE, JSON };
+
+struct WriteOptions {
+  WriteFormat format = WriteFormat::PARQUET;
+  // PARQUET: SNAPPY, GZIP, ZSTD, LZ4, NONE. TEXTFILE/JSON: GZIP, ZSTD, NONE. Empty: the default.
+  std::string compression;
+  char delimiter = '\001';  // TEXTFILE
+  // One file holds at most this many rows (more rows make more files).
+  uint64_t max_rows_per_file = 8u << 20;
+  // Where a partition's files go (values unescaped, in partition order); unset or returning ""
+  // = <folder>/k1=v1/k2=v2. INSERT INTO uses it for partitions registered at another location.
+  std::function<std::string(const std::vector<std::string>&)> partition_folder;
+};
+
+// Checks a compression name for a format (upper-cases it, fills the default when empty);
+// throws Error(INVALID_ARGUMENT) naming the accepted values.
+std::string checked_compression(WriteFormat format, const std::string& compression);
+
+struct WrittenPartition {
+  std::vector<std::string> values;  // unescaped; "__HIVE_DEFAULT_PARTITION__" for NULL
+  std::string folder;               // ends with '/'
+  uint64_t rows = 0;
+};
+
+struct WriteOutcome {
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+  std::vector<std::string> files;
+  std::vector<WrittenPartition> partitions;  // in first-seen order; empty when not partitioned
+};
+
+// Writes `rows` (columns named `names`, typed `types`) under `folder`; files are named
+// <file_prefix>_<n><extension>.
+WriteOutcome write_table_files(Storage& storage, const std::string& folder, const std::vector<std::string>& names,
+                               const std::vector<Type>& types, size_t partition_count, const std::vector<Chunk>& rows,
+                               const WriteOptions& options, const std::string& file_prefix);
+
+}  // namespace tributary::files
