@@ -379,18 +379,10 @@ class LakeCatalog : public Connector {
     set_write_properties(external, options);
     auto outcome = files::write_table_files(*storage, folder, names, types, table.partition_columns.size(), rows,
                                             options, context.query_id);
-    try {
+    commit_or_remove(*storage, outcome, [&] {
       metastore_.create_table(external, false);
       register_partitions(external, outcome);
-    } catch (...) {
-      for (const auto& path : outcome.files) {
-        try {
-          storage->remove(path);
-        } catch (...) {
-        }
-      }
-      throw;
-    }
+    });
     return outcome.rows;
   }
 
@@ -436,17 +428,7 @@ class LakeCatalog : public Connector {
     auto storage = storage_for(def);
     auto outcome = files::write_table_files(*storage, folder, names, types, def.partition_keys.size(), rows, options,
                                             context.query_id);
-    try {
-      register_partitions(def, outcome);
-    } catch (...) {
-      for (const auto& path : outcome.files) {
-        try {
-          storage->remove(path);
-        } catch (...) {
-        }
-      }
-      throw;
-    }
+    commit_or_remove(*storage, outcome, [&] { register_partitions(def, outcome); });
     return outcome.rows;
   }
 
@@ -538,6 +520,17 @@ class LakeCatalog : public Connector {
       table.serde_properties["quoteChar"] = "\"";
     }
     table.properties["write_compression"] = options.compression;
+  }
+
+  // Records written files in the metastore; when that fails, deletes them so nothing half-done remains.
+  static void commit_or_remove(files::Storage& storage, const files::WriteOutcome& outcome,
+                               const std::function<void()>& commit) {
+    try {
+      commit();
+    } catch (...) {
+      files::remove_files(storage, outcome.files);
+      throw;
+    }
   }
 
   void register_partitions(const ExternalTable& table, const files::WriteOutcome& outcome) {

@@ -538,7 +538,7 @@ TEST(SqlParserErrors, ExactMessagesAndPositions) {
             "SYNTAX_ERROR: line 2:3: mismatched input 'FROM'. Expecting: expression");
   EXPECT_EQ(syntax_error("SELEC 1"),
             "SYNTAX_ERROR: line 1:1: mismatched input 'SELEC'. Expecting: ALTER, CREATE, DESCRIBE, DROP, EXPLAIN, "
-            "MSCK, SELECT, SHOW, USE, VALUES, WITH");
+            "INSERT, MSCK, SELECT, SHOW, USE, VALUES, WITH");
   EXPECT_EQ(syntax_error("SELECT 1 2"), "SYNTAX_ERROR: line 1:10: mismatched input '2'. Expecting: <EOF>");
   EXPECT_EQ(syntax_error("SELECT a FROM t GROUP a"), "SYNTAX_ERROR: line 1:23: mismatched input 'a'. Expecting: 'by'");
   EXPECT_EQ(syntax_error("SELECT 123abc"), "SYNTAX_ERROR: line 1:8: Invalid numeric literal '123a'");

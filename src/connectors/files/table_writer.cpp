@@ -254,15 +254,19 @@ WriteOutcome write_table_files(Storage& storage, const std::string& folder, cons
       if (partition_count > 0) outcome.partitions.push_back({partition.values, target + "/", partition.rows});
     }
   } catch (...) {
-    for (const auto& path : outcome.files) {
-      try {
-        storage.remove(path);
-      } catch (...) {
-      }
-    }
+    remove_files(storage, outcome.files);
     throw;
   }
   return outcome;
+}
+
+void remove_files(Storage& storage, const std::vector<std::string>& paths) noexcept {
+  for (const auto& path : paths) {
+    try {
+      storage.remove(path);
+    } catch (...) {
+    }
+  }
 }
 
 }  // namespace tributary::files

@@ -60,4 +60,7 @@ WriteOutcome write_table_files(Storage& storage, const std::string& folder, cons
                                const std::vector<Type>& types, size_t partition_count, const std::vector<Chunk>& rows,
                                const WriteOptions& options, const std::string& file_prefix);
 
+// Deletes files written earlier (undoing a write whose registration failed); errors ignored.
+void remove_files(Storage& storage, const std::vector<std::string>& paths) noexcept;
+
 }  // namespace tributary::files
