@@ -309,3 +309,15 @@ int Connector::drop_partitions(const std::string&, const std::string&,
 }
 
 }  // namespace tributary
+
+namespace tributary {
+
+void check_property_keys(const ConnectorProperties& properties, const std::vector<std::string>& known,
+                         const std::string& context, const std::function<bool(const std::string&)>& also) {
+  for (const auto& [key, value] : properties) {
+    if (std::find(known.begin(), known.end(), key) != known.end() || (also && also(key))) continue;
+    throw_error(ErrorCode::INVALID_ARGUMENT, context + ": unknown property '" + key + "'." + did_you_mean(key, known));
+  }
+}
+
+}  // namespace tributary

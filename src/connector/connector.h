@@ -335,6 +335,11 @@ std::string get_property(const ConnectorProperties& properties, const std::strin
 // Error(INVALID_ARGUMENT, "<context>: property 'KEY' must be an integer >= MIN, got 'V'").
 int integer_property(const ConnectorProperties& properties, const std::string& key, int default_value, int minimum,
                      const std::string& context);
+// Throws Error(INVALID_ARGUMENT, "<context>: unknown property 'KEY'. Did you mean ...?") for the
+// first key of `properties` that is neither in `known` nor accepted by `also` (key families
+// such as table.<schema>.<table>.columns).
+void check_property_keys(const ConnectorProperties& properties, const std::vector<std::string>& known,
+                         const std::string& context, const std::function<bool(const std::string&)>& also = {});
 // A finite number >= 0, or `default_value` when absent. Throws like integer_property.
 double non_negative_property(const ConnectorProperties& properties, const std::string& key, double default_value,
                              const std::string& context);

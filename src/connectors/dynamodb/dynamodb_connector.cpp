@@ -47,14 +47,10 @@ DynamodbConfig make_dynamodb_config(const std::string& catalog, const ConnectorP
       "LambdaMemory", "LambdaTimeout", "function"};
   DynamodbConfig config;
   config.catalog = catalog;
-  for (const auto& [key, value] : properties) {
-    if (key.rfind("dynamodb.columns.", 0) == 0 && key.size() > 17) {
-      config.explicit_columns[lower(key.substr(17))] = value;
-      continue;
-    }
-    if (std::find(known.begin(), known.end(), key) == known.end())
-      invalid(catalog, "unknown property '" + key + "'." + did_you_mean(key, known));
-  }
+  auto column_family = [](const std::string& key) { return key.rfind("dynamodb.columns.", 0) == 0 && key.size() > 17; };
+  check_property_keys(properties, known, "Catalog '" + catalog + "'", column_family);
+  for (const auto& [key, value] : properties)
+    if (column_family(key)) config.explicit_columns[lower(key.substr(17))] = value;
   config.access_key = get_property(properties, "dynamodb.access-key", "");
   config.secret_key = get_property(properties, "dynamodb.secret-key", "");
   config.session_token = get_property(properties, "dynamodb.session-token", "");

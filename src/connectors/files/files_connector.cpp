@@ -47,17 +47,12 @@ files::FileReadOptions checked_options(const std::string& catalog, const Connect
     for (const auto& key : files::storage_property_keys()) keys.push_back(key);
     return keys;
   }();
-  for (const auto& [key, value] : properties) {
-    if (key.rfind("table.", 0) == 0) {
-      if (key.size() < 8 || key.compare(key.size() - 8, 8, ".columns") != 0)
-        throw_error(ErrorCode::INVALID_ARGUMENT, "Catalog '" + catalog + "': property '" + key +
-                                                     "' is not of the form table.<schema>.<table>.columns");
-      continue;
-    }
-    if (std::find(known.begin(), known.end(), key) == known.end())
-      throw_error(ErrorCode::INVALID_ARGUMENT,
-                  "Catalog '" + catalog + "': unknown property '" + key + "'." + did_you_mean(key, known));
-  }
+  for (const auto& [key, value] : properties)
+    if (key.rfind("table.", 0) == 0 && (key.size() < 8 || key.compare(key.size() - 8, 8, ".columns") != 0))
+      throw_error(ErrorCode::INVALID_ARGUMENT, "Catalog '" + catalog + "': property '" + key +
+                                                   "' is not of the form table.<schema>.<table>.columns");
+  check_property_keys(properties, known, "Catalog '" + catalog + "'",
+                      [](const std::string& key) { return key.rfind("table.", 0) == 0; });
   return files::read_options(properties, catalog);
 }
 

@@ -29,10 +29,7 @@ files::FileReadOptions checked_options(const std::string& catalog, const Connect
     for (const auto& key : files::storage_property_keys()) keys.push_back(key);
     return keys;
   }();
-  for (const auto& [key, value] : properties)
-    if (std::find(known.begin(), known.end(), key) == known.end())
-      throw_error(ErrorCode::INVALID_ARGUMENT,
-                  "Catalog '" + catalog + "': unknown property '" + key + "'." + did_you_mean(key, known));
+  check_property_keys(properties, known, "Catalog '" + catalog + "'");
   return files::read_options(properties, catalog);
 }
 

@@ -158,10 +158,7 @@ MysqlConfig make_mysql_config(const std::string& catalog, const ConnectorPropert
       "pushdown",       "split-count"};
   MysqlConfig config;
   config.catalog = catalog;
-  for (const auto& [key, value] : properties) {
-    if (std::find(known.begin(), known.end(), key) == known.end())
-      invalid(catalog, "unknown property '" + key + "'." + did_you_mean(key, known));
-  }
+  check_property_keys(properties, known, "mysql catalog '" + catalog + "'");
   bool has_url = properties.count("connection-url") > 0, has_default = properties.count("default") > 0;
   if (has_url && has_default)
     invalid(catalog, "set either 'connection-url' (Trino form) or 'default' (Athena form), not both");

@@ -135,11 +135,7 @@ const std::vector<std::string>& known_property_keys() {
 }
 
 ConnectorSettings parse_connector_settings(const std::string& catalog, const ConnectorProperties& properties) {
-  for (const auto& [key, value] : properties) {
-    const auto& known = known_property_keys();
-    if (std::find(known.begin(), known.end(), key) == known.end())
-      invalid(catalog, "unknown property '" + key + "'." + did_you_mean(key, known));
-  }
+  check_property_keys(properties, known_property_keys(), "postgresql catalog '" + catalog + "'");
   ConnectorSettings s;
   auto url = properties.find("connection-url");
   auto athena = properties.find("default");
