@@ -418,6 +418,7 @@ StatementResult Engine::run_write(const std::string& sql, const sql::Statement& 
       }
     for (size_t i = 0; i < names.size(); i++)
       (i < data_columns ? table.columns : table.partition_columns).push_back({names[i], types[i].to_string(), ""});
+    if (control.cancel && control.cancel->load()) throw_error(ErrorCode::CANCELLED, "Query was cancelled by the user");
     result.update_count = (int64_t)connector->create_table_as(table, chunks, context);
     return result;
   }
@@ -479,6 +480,7 @@ StatementResult Engine::run_write(const std::string& sql, const sql::Statement& 
     }
     rows.push_back(std::move(out));
   }
+  if (control.cancel && control.cancel->load()) throw_error(ErrorCode::CANCELLED, "Query was cancelled by the user");
   result.update_count = (int64_t)connector->insert(schema, name, rows, context);
   return result;
 }

@@ -203,9 +203,23 @@ void ServiceCatalogs::sync() {
       for (const auto& [key, value] : catalog.parameters)
         if (key != "function" && key != "metadata-function" && key != "record-function")
           properties[normalize_function_property(key)] = value;
-      // A FEDERATED files catalog's folder comes from an API user: confine it.
-      if (function.empty() && properties["connector.name"] == "files")
-        files::check_local_location(properties["location"], local_paths_, "files catalog location");
+      // A local path an API user chose (the catalog's own parameters, or a function whose
+      // connector or path they override) is confined; a function's own path is the admin's.
+      auto user_set = [&](const std::string& key) {
+        for (const auto& [k, v] : catalog.parameters)
+          if (normalize_function_property(k) == key) return true;
+        return false;
+      };
+      auto connector = properties.find("connector.name");
+      std::string path_key = connector == properties.end()      ? ""
+                             : connector->second == "files"  ? "location"
+                             : connector->second == "sqlite" ? "database"
+                                                             : "";
+      if (!path_key.empty() && (function.empty() || user_set(path_key) || user_set("connector.name"))) {
+        auto path = properties.find(path_key);
+        files::check_local_location(path == properties.end() ? "" : path->second, local_paths_,
+                                    connector->second + " catalog " + path_key);
+      }
       engine_.add_catalog(name, properties);
     } catch (const Error& e) {
       engine_.drop_catalog(name);

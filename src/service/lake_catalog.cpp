@@ -309,19 +309,18 @@ class LakeCatalog : public Connector {
     external.comment = table.comment;
     external.format = table.format.empty() ? "PARQUET" : table.format;
     files::WriteOptions options;
-    if (external.format == "PARQUET") options.format = files::WriteFormat::PARQUET;
-    else if (external.format == "TEXTFILE") options.format = files::WriteFormat::TEXTFILE;
-    else if (external.format == "JSON") options.format = files::WriteFormat::JSON;
-    else
-      throw_error(ErrorCode::NOT_SUPPORTED,
-                  "format '" + external.format + "' is not supported for CREATE TABLE AS (PARQUET, TEXTFILE, JSON)");
+    options.format = files::parse_write_format(external.format, "CREATE TABLE AS");
+    if (options.format == files::WriteFormat::CSV) {  // Athena's CSV is a TEXTFILE with ',' and quotes
+      options.format = files::WriteFormat::TEXTFILE;
+      options.delimiter = ',';
+      external.format = "TEXTFILE";
+    }
     static const std::vector<std::string> known = {"write_compression", "parquet_compression", "field_delimiter",
                                                    "compression_level", "is_external",         "table_type",
                                                    "bucketed_by",       "bucket_count",        "format",
                                                    "external_location", "partitioned_by"};
+    check_property_keys(table.properties, known, "CREATE TABLE AS");
     for (const auto& [key, value] : table.properties) {
-      if (std::find(known.begin(), known.end(), key) == known.end())
-        throw_error(ErrorCode::INVALID_ARGUMENT, "Unknown table property '" + key + "'." + did_you_mean(key, known));
       if (key == "bucketed_by" || key == "bucket_count")
         throw_error(ErrorCode::NOT_SUPPORTED, "Bucketed tables (" + key + ") are not supported; use partitioned_by");
       if (key == "table_type" && to_lower_ascii(value) != "hive")
@@ -377,8 +376,21 @@ class LakeCatalog : public Connector {
     }
     external.location = location;
     set_write_properties(external, options);
-    auto outcome = files::write_table_files(*storage, folder, names, types, table.partition_columns.size(), rows,
-                                            options, context.query_id);
+    // Hive's `timestamp` reads back as timestamp(3): store what it will read (Athena writes millis).
+    std::vector<Chunk> rounded;
+    for (size_t c = 0; c < types.size(); c++) {
+      if (types[c].id != TypeId::TIMESTAMP || types[c].precision == 3) continue;
+      if (rounded.empty()) rounded = rows;
+      Type millis = Type::timestamp(3);
+      for (auto& chunk : rounded) {
+        Vector cast(millis, std::max<size_t>(chunk.size, 1));
+        cast_vector(chunk.columns[c], cast, chunk.size, false);
+        chunk.columns[c] = std::move(cast);
+      }
+      types[c] = millis;
+    }
+    auto outcome = files::write_table_files(*storage, folder, names, types, table.partition_columns.size(),
+                                            rounded.empty() ? rows : rounded, options, context.query_id);
     commit_or_remove(*storage, outcome, [&] {
       metastore_.create_table(external, false);
       register_partitions(external, outcome);
@@ -401,6 +413,8 @@ class LakeCatalog : public Connector {
                                                     "' is not supported: its files have a header line "
                                                     "(skip.header.line.count)");
         options.delimiter = csv.delimiter;
+        options.quote = csv.quote;
+        options.null_text = csv.null_string;
         break;
       }
     }
@@ -412,8 +426,11 @@ class LakeCatalog : public Connector {
     for (const auto& p : metastore_.list_partitions(catalog_, def.database, def.name)) registered[p.values] = p.location;
     options.partition_folder = [&](const std::vector<std::string>& values) {
       auto it = registered.find(values);
-      return it == registered.end() ? std::string() : storage_path(it->second);
+      if (it == registered.end()) return std::string();
+      check_location(it->second);
+      return storage_path(it->second);
     };
+    options.write_empty_file = false;
     std::vector<std::string> names;
     std::vector<Type> types;
     for (const auto& c : def.columns) {
@@ -481,7 +498,8 @@ class LakeCatalog : public Connector {
       std::string folder = location;
       if (folder.empty()) {
         folder = storage_path(def.location);
-        for (size_t i = 0; i < ordered.size(); i++) folder += "/" + to_lower_ascii(def.partition_keys[i].name) + "=" + files::escape_path_name(ordered[i]);
+        for (size_t i = 0; i < ordered.size(); i++) folder += "/" + files::escape_path_name(to_lower_ascii(def.partition_keys[i].name)) + "=" +
+                    files::escape_path_name(ordered[i]);
         folder += "/";
       }
       rows.push_back({ordered, folder, 0});

@@ -66,7 +66,11 @@ int run_server(const ServerOptions& options) {
   files::LocalPathPolicy local_paths;
   local_paths.any = false;
   local_paths.roots.push_back(fs::absolute(fs::path(options.data_dir) / "results").lexically_normal().string());
-  for (const auto& root : options.local_roots) local_paths.roots.push_back(fs::absolute(root).lexically_normal().string());
+  for (const auto& root : options.local_roots) {
+    if (root.find(':') != std::string::npos)
+      throw_error(ErrorCode::INVALID_ARGUMENT, "--local-root '" + root + "': a folder name with ':' is not supported");
+    local_paths.roots.push_back(fs::absolute(root).lexically_normal().string());
+  }
   if (options.results_location.rfind("file://", 0) == 0) local_paths.roots.push_back(options.results_location.substr(7));
   {
     std::string roots;
@@ -168,7 +172,7 @@ int run_server(const ServerOptions& options) {
     server.stop();
     if (!queries.shutdown()) {
       spdlog::warn("event=stopped (statements that ignored cancellation were recorded CANCELLED and abandoned)");
-      spdlog::shutdown();
+      spdlog::default_logger()->flush();  // not shutdown(): an abandoned worker may still log
       std::_Exit(0);
     }
     std::unique_lock<std::mutex> lock(exit_mutex);

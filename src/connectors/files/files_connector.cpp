@@ -1,5 +1,7 @@
 #include "connectors/files/files_connector.h"
 
+#include "connectors/files/table_writer.h"
+
 #include <algorithm>
 #include <set>
 
@@ -86,6 +88,72 @@ class FilesConnector : public FileTableConnector {
     std::sort(schemas.begin(), schemas.end());
     schemas.erase(std::unique(schemas.begin(), schemas.end()), schemas.end());
     return schemas;
+  }
+
+  // CREATE TABLE AS: a folder <location>/<schema>/<table>/ of new files (the schema folder is
+  // created when missing); Hive partition folders for partitioned_by.
+  uint64_t create_table_as(const TableDefinition& table, const std::vector<Chunk>& rows,
+                           const WriteContext& context) override {
+    std::string key = catalog_ + "." + table.schema + "." + table.name;
+    if (locate(table.schema, table.name)) throw_error(ErrorCode::ALREADY_EXISTS, "Table '" + key + "' already exists");
+    std::string dir = schema_dir(table.schema);
+    if (dir.empty()) dir = location_ + "/" + table.schema;
+    std::string folder = dir + "/" + table.name;
+    if (!table.location.empty())
+      throw_error(ErrorCode::NOT_SUPPORTED, "A files catalog writes its tables under its location ('" + folder +
+                                                "'): leave out external_location");
+    if (storage_->has_any(folder))
+      throw_error(ErrorCode::ALREADY_EXISTS, "Target directory for table '" + key + "' already exists: " + folder);
+    files::WriteOptions options;
+    options.format = files::parse_write_format(table.format, "CREATE TABLE AS");
+    if (options.format == files::WriteFormat::TEXTFILE)
+      throw_error(ErrorCode::NOT_SUPPORTED, "A files catalog reads text by extension: use format 'CSV' (or PARQUET, JSON)");
+    check_property_keys(table.properties, {"write_compression", "format", "partitioned_by"}, "CREATE TABLE AS");
+    auto compression = table.properties.find("write_compression");
+    options.compression =
+        files::checked_compression(options.format, compression == table.properties.end() ? "" : compression->second);
+    std::vector<std::string> names;
+    std::vector<Type> types;
+    for (const auto* list : {&table.columns, &table.partition_columns})
+      for (const auto& c : *list) {
+        names.push_back(c.name);
+        types.push_back(parse_type_name(c.type));
+      }
+    auto outcome = files::write_table_files(*storage_, folder, names, types, table.partition_columns.size(), rows,
+                                            options, context.query_id);
+    return outcome.rows;
+  }
+
+  // INSERT INTO a folder table: new files beside the others, in the table's format.
+  uint64_t insert(const std::string& schema, const std::string& table, const std::vector<Chunk>& rows,
+                  const WriteContext& context) override {
+    std::string key = catalog_ + "." + lower(schema) + "." + lower(table);
+    auto located = locate(schema, table);
+    auto metadata = get_table(schema, table);
+    if (!located || !metadata) throw_error(ErrorCode::NOT_FOUND, "Table '" + key + "' does not exist");
+    if (!storage_->is_folder(located->files.path))
+      throw_error(ErrorCode::NOT_SUPPORTED, "INSERT INTO '" + key + "' is not supported: the table is one file (" +
+                                                located->files.path + "); tables that are folders take new files");
+    files::WriteOptions options;
+    auto family = located->files.family.value_or(files::FormatFamily::PARQUET);
+    options.format = family == files::FormatFamily::PARQUET ? files::WriteFormat::PARQUET
+                     : family == files::FormatFamily::JSON  ? files::WriteFormat::JSON
+                                                            : files::WriteFormat::CSV;
+    if (options.format == files::WriteFormat::CSV &&
+        (options_.csv.delimiter != ',' || !options_.csv.header || !options_.csv.null_string.empty()))
+      throw_error(ErrorCode::NOT_SUPPORTED, "INSERT INTO '" + key + "' is not supported: the catalog's csv.* settings "
+                                                "differ from the CSV it writes (',' with a header, NULL as empty)");
+    options.compression = files::checked_compression(options.format, "NONE");
+    options.write_empty_file = false;
+    std::vector<std::string> names;
+    std::vector<Type> types;
+    for (const auto& c : metadata->columns) {
+      names.push_back(lower(c.name));
+      types.push_back(c.type);
+    }
+    auto outcome = files::write_table_files(*storage_, located->files.path, names, types,
+                                            located->files.partition_keys.size(), rows, options, context.query_id);
+    return outcome.rows;
   }
 
   std::vector<std::string> list_tables(const std::string& schema) override {

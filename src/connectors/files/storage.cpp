@@ -96,7 +96,10 @@ class LocalStorage : public Storage {
   }
   void write(const std::string& path, const std::string& data) override {
     make_folders(path.substr(0, path.find_last_of('/')));
-    std::string temporary = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(next_temporary_++);
+    // Hidden ('.'-prefixed) until renamed, so no reader lists a half-written file.
+    size_t slash = path.find_last_of('/');
+    std::string temporary = path.substr(0, slash + 1) + "." + path.substr(slash + 1) + ".tmp-" +
+                            std::to_string(::getpid()) + "-" + std::to_string(next_temporary_++);
     int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) throw_error(ErrorCode::SOURCE_ERROR, "Cannot create '" + path + "': " + std::strerror(errno));
     size_t written = 0;
@@ -123,7 +126,10 @@ class LocalStorage : public Storage {
     if (!dir) return false;
     bool any = false;
     while (dirent* e = ::readdir(dir)) {
-      if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) {
+      if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+      std::string child = folder + "/" + e->d_name;
+      struct stat st;
+      if (::lstat(child.c_str(), &st) == 0 && S_ISDIR(st.st_mode) ? has_any(child) : true) {
         any = true;
         break;
       }

@@ -45,8 +45,8 @@ class Storage {
   virtual void write(const std::string& path, const std::string& data) = 0;
   // Deletes a file; a missing one is not an error.
   virtual void remove(const std::string& path) = 0;
-  // True when the folder holds any file or folder (hidden ones included): CTAS refuses to
-  // write into a non-empty location.
+  // True when a file (hidden ones included) lies anywhere below the folder; empty folders do
+  // not count. CTAS refuses to write into a non-empty location.
   virtual bool has_any(const std::string& folder) = 0;
   // `folder` + "/" + `name`.
   static std::string join(const std::string& folder, const std::string& name) { return folder + "/" + name; }

@@ -31,25 +31,35 @@ std::string folder_path(const std::string& folder, const std::string& name) {
 // timestamps yyyy-mm-dd hh:mm:ss.fff, decimals with their scale).
 std::string value_text(const Vector& vector, size_t row) { return value_to_varchar(vector, row); }
 
-void append_text_field(std::string& out, const Vector& vector, size_t row, char delimiter) {
+// `only_column`: an empty value would make an empty line, which readers skip.
+void append_text_field(std::string& out, const Vector& vector, size_t row, const WriteOptions& options,
+                       bool only_column) {
   if (vector.is_null(row)) {
-    out += "\\N";
+    out += options.null_text;
     return;
   }
   std::string text = value_text(vector, row);
-  bool quote = text == "\\N" || (!text.empty() && text.front() == '"');
-  for (char c : text)
-    if (c == delimiter || c == '\n' || c == '\r') quote = true;
+  bool special = text.find_first_of(std::string(1, options.delimiter) + "\r\n") != std::string::npos;
+  bool quote = special || (!options.null_text.empty() && text == options.null_text) ||
+               (only_column && text.empty()) || (options.quote && !text.empty() && text.front() == options.quote);
   if (!quote) {
     out += text;
     return;
   }
-  out += '"';
+  if (!options.quote) {
+    if (special)
+      throw_error(ErrorCode::INVALID_ARGUMENT, "The value '" + text.substr(0, 40) +
+                                                   "' holds the field delimiter or a line break, and the table has "
+                                                   "no quote character (quoteChar) to protect it");
+    out += text;  // reads back as NULL/empty: the table's own ambiguity
+    return;
+  }
+  out += options.quote;
   for (char c : text) {
-    if (c == '"') out += '"';
+    if (c == options.quote) out += options.quote;
     out += c;
   }
-  out += '"';
+  out += options.quote;
 }
 
 void append_json_field(std::string& out, const Vector& vector, size_t row) {
@@ -76,10 +86,34 @@ void append_json_field(std::string& out, const Vector& vector, size_t row) {
   }
 }
 
+void append_csv_field(std::string& out, const Vector& vector, size_t row) {
+  if (vector.is_null(row)) return;
+  std::string text = value_text(vector, row);
+  bool quote = text.empty() || text.find_first_of(",\"\r\n") != std::string::npos || text.front() == ' ' ||
+               text.back() == ' ';
+  if (!quote) {
+    out += text;
+    return;
+  }
+  out += '"';
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
 // Encodes rows as one text/JSON file body.
 std::string encode_text(const std::vector<const Chunk*>& chunks, const std::vector<std::string>& names,
                         size_t data_columns, const WriteOptions& options) {
   std::string out;
+  if (options.format == WriteFormat::CSV) {
+    for (size_t c = 0; c < data_columns; c++) {
+      if (c) out += ',';
+      out += names[c];
+    }
+    out += '\n';
+  }
   std::vector<std::string> keys;
   for (size_t c = 0; c < data_columns; c++) {
     std::string key;
@@ -96,10 +130,16 @@ std::string encode_text(const std::vector<const Chunk*>& chunks, const std::vect
           append_json_field(out, chunk->columns[c], r);
         }
         out += "}\n";
+      } else if (options.format == WriteFormat::CSV) {
+        for (size_t c = 0; c < data_columns; c++) {
+          if (c) out += ',';
+          append_csv_field(out, chunk->columns[c], r);
+        }
+        out += '\n';
       } else {
         for (size_t c = 0; c < data_columns; c++) {
           if (c) out += options.delimiter;
-          append_text_field(out, chunk->columns[c], r, options.delimiter);
+          append_text_field(out, chunk->columns[c], r, options, data_columns == 1);
         }
         out += '\n';
       }
@@ -116,7 +156,7 @@ int32_t text_codec(const std::string& compression) {
 
 std::string extension(const WriteOptions& options, const std::string& compression) {
   if (options.format == WriteFormat::PARQUET) return ".parquet";
-  std::string base = options.format == WriteFormat::JSON ? ".json" : ".txt";
+  std::string base = options.format == WriteFormat::JSON ? ".json" : options.format == WriteFormat::CSV ? ".csv" : ".txt";
   if (compression == "GZIP") return base + ".gz";
   if (compression == "ZSTD") return base + ".zst";
   return base;
@@ -145,8 +185,20 @@ std::string checked_compression(WriteFormat format, const std::string& compressi
   if (name == "UNCOMPRESSED") name = "NONE";
   if (name == "GZIP" || name == "ZSTD" || name == "NONE") return name;
   throw_error(ErrorCode::INVALID_ARGUMENT, "write_compression '" + compression + "' is not supported for " +
-                                               std::string(format == WriteFormat::JSON ? "JSON" : "TEXTFILE") +
+                                               std::string(format == WriteFormat::JSON  ? "JSON"
+                                                           : format == WriteFormat::CSV ? "CSV"
+                                                                                        : "TEXTFILE") +
                                                " (GZIP, ZSTD, NONE)");
+}
+
+WriteFormat parse_write_format(const std::string& format, const std::string& what) {
+  std::string name = upper(trim_ascii(format));
+  if (name.empty() || name == "PARQUET") return WriteFormat::PARQUET;
+  if (name == "TEXTFILE") return WriteFormat::TEXTFILE;
+  if (name == "JSON") return WriteFormat::JSON;
+  if (name == "CSV") return WriteFormat::CSV;
+  throw_error(ErrorCode::NOT_SUPPORTED, "format '" + format + "' is not supported for " + what +
+                                            " (PARQUET, TEXTFILE, JSON, CSV)");
 }
 
 WriteOutcome write_table_files(Storage& storage, const std::string& folder, const std::vector<std::string>& names,
@@ -177,12 +229,11 @@ WriteOutcome write_table_files(Storage& storage, const std::string& folder, cons
     std::vector<std::vector<uint32_t>> selections(partitions.size());
     for (size_t r = 0; r < chunk.size; r++) {
       std::vector<std::string> values;
-      std::string key;
+      std::string key;  // length-prefixed values: no two value lists share a key
       for (size_t p = 0; p < partition_count; p++) {
         const Vector& v = chunk.columns[data_columns + p];
         values.push_back(v.is_null(r) ? kHiveDefaultPartition : value_text(v, r));
-        key += values.back();
-        key += '\0';
+        key += std::to_string(values.back().size()) + ":" + values.back();
       }
       auto [it, inserted] = index.emplace(key, partitions.size());
       if (inserted) {
@@ -209,7 +260,7 @@ WriteOutcome write_table_files(Storage& storage, const std::string& folder, cons
       std::string target = folder;
       if (!target.empty() && target.back() == '/') target.pop_back();
       for (size_t p = 0; p < partition_count; p++)
-        target = folder_path(target, names[data_columns + p] + "=" + escape_path_name(partition.values[p]));
+        target = folder_path(target, escape_path_name(names[data_columns + p]) + "=" + escape_path_name(partition.values[p]));
       if (partition_count > 0 && options.partition_folder) {
         std::string custom = options.partition_folder(partition.values);
         if (!custom.empty()) target = custom;
@@ -242,7 +293,7 @@ WriteOutcome write_table_files(Storage& storage, const std::string& folder, cons
         }
         // An empty table still gets one (empty) Parquet file so its schema travels with it;
         // empty text files are not written.
-        if (file_rows > 0 || (options.format == WriteFormat::PARQUET && partition_count == 0)) {
+        if (file_rows > 0 || (options.write_empty_file && options.format == WriteFormat::PARQUET && partition_count == 0)) {
           std::string path =
               folder_path(target, file_prefix + "_" + std::to_string(file_number++) + extension(options, compression));
           storage.write(path, body);

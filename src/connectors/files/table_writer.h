@@ -23,13 +23,22 @@
 
 namespace tributary::files {
 
-enum class WriteFormat { PARQUET, TEXTFILE, JSON };
+// CSV: RFC 4180 with a header line, ',' between fields, NULL as an empty field, an empty
+// string as "" (what the files connector reads back by default).
+enum class WriteFormat { PARQUET, TEXTFILE, JSON, CSV };
 
 struct WriteOptions {
   WriteFormat format = WriteFormat::PARQUET;
-  // PARQUET: SNAPPY, GZIP, ZSTD, LZ4, NONE. TEXTFILE/JSON: GZIP, ZSTD, NONE. Empty: the default.
+  // PARQUET: SNAPPY, GZIP, ZSTD, LZ4, NONE. TEXTFILE/JSON/CSV: GZIP, ZSTD, NONE. Empty: the default.
   std::string compression;
   char delimiter = '\001';  // TEXTFILE
+  // TEXTFILE: the quote for fields holding the delimiter, a quote or a line break ('\0': the
+  // table has none, and such a value is an error), and the text of NULL.
+  char quote = '"';
+  std::string null_text = "\\N";
+  // An unpartitioned write of no rows still leaves one (empty) Parquet file, so a CTAS table's
+  // schema travels with its data; INSERT of no rows writes nothing.
+  bool write_empty_file = true;
   // One file holds at most this many rows (more rows make more files).
   uint64_t max_rows_per_file = 8u << 20;
   // Where a partition's files go (values unescaped, in partition order); unset or returning ""
@@ -40,6 +49,9 @@ struct WriteOptions {
 // Checks a compression name for a format (upper-cases it, fills the default when empty);
 // throws Error(INVALID_ARGUMENT) naming the accepted values.
 std::string checked_compression(WriteFormat format, const std::string& compression);
+// "PARQUET", "TEXTFILE", "JSON", "CSV" (any case; empty = PARQUET); throws NOT_SUPPORTED naming
+// the accepted ones for `what` (e.g. "CREATE TABLE AS").
+WriteFormat parse_write_format(const std::string& format, const std::string& what);
 
 struct WrittenPartition {
   std::vector<std::string> values;  // unescaped; "__HIVE_DEFAULT_PARTITION__" for NULL
