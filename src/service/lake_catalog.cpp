@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <mutex>
 #include <set>
 
 #include "common/error.h"
@@ -356,6 +357,8 @@ class LakeCatalog : public Connector {
     if (location.back() != '/') location += '/';
     std::string folder = storage_path(location);
     auto storage = files::storage_for(folder, {}, "AwsDataCatalog");
+    // Two CTAS into one location at once would each see it empty: one waits its turn out.
+    LocationClaim claim(*this, folder);
     if (storage->has_any(folder))
       throw_error(ErrorCode::ALREADY_EXISTS, "Target directory for table '" + table.schema + "." + table.name +
                                                  "' already exists: " + location +
@@ -649,9 +652,29 @@ class LakeCatalog : public Connector {
     return files::storage_for(storage_path(def.location), {}, "AwsDataCatalog");
   }
 
+  // Marks a location as being written by a CTAS of this process until destroyed.
+  class LocationClaim {
+   public:
+    LocationClaim(LakeCatalog& catalog, std::string folder) : catalog_(catalog), folder_(std::move(folder)) {
+      std::lock_guard<std::mutex> lock(catalog_.writing_mutex_);
+      if (!catalog_.writing_.insert(folder_).second)
+        throw_error(ErrorCode::ALREADY_EXISTS, "Another CREATE TABLE AS is writing into " + folder_);
+    }
+    ~LocationClaim() {
+      std::lock_guard<std::mutex> lock(catalog_.writing_mutex_);
+      catalog_.writing_.erase(folder_);
+    }
+
+   private:
+    LakeCatalog& catalog_;
+    std::string folder_;
+  };
+
   Metastore& metastore_;
   std::string catalog_;
   files::LocalPathPolicy policy_;
+  std::mutex writing_mutex_;
+  std::set<std::string> writing_;  // CTAS locations being written (GUARDED_BY writing_mutex_)
 };
 
 }  // namespace
