@@ -2,7 +2,10 @@
 //
 // Usage: node bench/compare.mjs RESULTS_DIR QUERY...
 //   RESULTS_DIR/<query>.tributary.csv  tributary's `--output-format CSV` output
-//   RESULTS_DIR/<query>.tributary.ms   its best-of-3 wall time in milliseconds
+//   RESULTS_DIR/<query>.tributary.ms   its best in-process time in milliseconds (EXPLAIN ANALYZE's
+//                                      Elapsed: bind, plan, execute), measured as DuckDB's is
+//   RESULTS_DIR/<query>.tributary.process.ms  best wall time of a whole `tributary query` process
+//                                      (start-up, catalog loading and CSV output included)
 //   RESULTS_DIR/duckdb.jsonl           duckdb_run.mjs's output
 //
 // Values match when both are numbers within half a unit of the second decimal place
@@ -10,7 +13,7 @@
 // equal strings; NULL is an empty unquoted CSV field on tributary's side and null on
 // DuckDB's. Exits 1 on any mismatch, after printing every one.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // RFC 4180 reader: returns rows of fields; an unquoted empty field is null (SQL NULL).
@@ -81,6 +84,10 @@ for (const query of queries) {
   if (!reference) { problems.push(`${query}: no DuckDB result`); continue; }
   const ours = parseCsv(readFileSync(join(resultsDir, `${query}.tributary.csv`), 'utf8'));
   const ms = Number(readFileSync(join(resultsDir, `${query}.tributary.ms`), 'utf8').trim());
+  const cpuFile = join(resultsDir, `${query}.tributary.cpu.ms`);
+  const cpuMs = existsSync(cpuFile) ? Number(readFileSync(cpuFile, 'utf8').trim()) : NaN;
+  const processFile = join(resultsDir, `${query}.tributary.process.ms`);
+  const processMs = existsSync(processFile) ? Number(readFileSync(processFile, 'utf8').trim()) : NaN;
   if (ours.length !== reference.rows.length) {
     problems.push(`${query}: tributary returned ${ours.length} rows, DuckDB ${reference.rows.length}`);
   }
@@ -99,15 +106,21 @@ for (const query of queries) {
       }
     }
   }
-  table.push([query, ms, reference.best_ms]);
+  table.push([query, ms, reference.best_ms, processMs, cpuMs, reference.cpu_ms ?? NaN]);
 }
 
 const pad = (value, width) => String(value).padStart(width);
-process.stdout.write(`${'query'.padEnd(8)}${pad('tributary ms', 14)}${pad('duckdb ms', 12)}${pad('ratio', 8)}\n`);
-for (const [query, ms, duckMs] of table) {
-  const ratio = duckMs > 0 ? (ms / duckMs).toFixed(2) : 'n/a';
-  process.stdout.write(`${query.padEnd(8)}${pad(ms.toFixed(1), 14)}${pad(duckMs.toFixed(1), 12)}${pad(ratio, 8)}\n`);
+const fixed = (value) => (Number.isFinite(value) ? value.toFixed(1) : 'n/a');
+const ratioOf = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b).toFixed(2) : 'n/a');
+process.stdout.write(`${'query'.padEnd(8)}${pad('tributary ms', 14)}${pad('duckdb ms', 12)}${pad('ratio', 8)}` +
+  `${pad('cpu ms', 10)}${pad('duckdb cpu', 12)}${pad('ratio', 8)}${pad('process ms', 12)}\n`);
+for (const [query, ms, duckMs, processMs, cpuMs, duckCpu] of table) {
+  process.stdout.write(`${query.padEnd(8)}${pad(fixed(ms), 14)}${pad(fixed(duckMs), 12)}${pad(ratioOf(ms, duckMs), 8)}` +
+    `${pad(fixed(cpuMs), 10)}${pad(fixed(duckCpu), 12)}${pad(ratioOf(cpuMs, duckCpu), 8)}${pad(fixed(processMs), 12)}\n`);
 }
+process.stdout.write('ms: wall time of the query inside a running process, best of RUNS (EXPLAIN ANALYZE for ' +
+  'tributary); cpu ms: CPU time (user + system, all threads) per run; process ms: a whole `tributary query` ' +
+  'process, start-up and output included\n');
 
 if (problems.length > 0) {
   process.stderr.write(`\nRESULT MISMATCH between tributary and DuckDB (${problems.length}):\n`);

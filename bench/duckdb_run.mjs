@@ -8,7 +8,7 @@
 //             read_csv() of DATA_DIR/<table>.csv with the sidecar's column types.
 //
 // Prints one JSON object per query and line:
-//   {"query":"q1","best_ms":123.4,"times_ms":[...],"columns":[...],"rows":[[...],...]}
+//   {"query":"q1","best_ms":123.4,"times_ms":[...],"cpu_ms":234.5,"columns":[...],"rows":[[...],...]}
 // Values are DuckDB's JSON forms (exact strings for BIGINT/DECIMAL). Every query runs
 // RUNS (default 3) times with threads=2; the CSV is read again each time, as tributary does.
 
@@ -66,16 +66,22 @@ async function main() {
     const name = basename(file).replace(/\.sql$/, '');
     const sql = substituteTables(readFileSync(file, 'utf8').trim().replace(/;\s*$/, ''), dataDir);
     const times = [];
+    const cpu = [];
     let result;
     for (let run = 0; run < RUNS; run += 1) {
       const started = process.hrtime.bigint();
+      const cpuStarted = process.cpuUsage();
       result = await connection.runAndReadAll(sql);
       times.push(Number(process.hrtime.bigint() - started) / 1e6);
+      const used = process.cpuUsage(cpuStarted);
+      cpu.push((used.user + used.system) / 1000);
     }
     const line = {
       query: name,
       best_ms: Math.round(Math.min(...times) * 10) / 10,
       times_ms: times.map((t) => Math.round(t * 10) / 10),
+      // CPU time (user + system, all threads) per run, averaged: robust to other load.
+      cpu_ms: Math.round((cpu.reduce((a, b) => a + b, 0) / cpu.length) * 10) / 10,
       columns: result.columnNames(),
       rows: result.getRowsJson(),
     };

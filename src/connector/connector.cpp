@@ -288,6 +288,9 @@ void Connector::create_schema(const std::string&, const std::string&, const std:
 void Connector::drop_schema(const std::string&, bool, bool) { no_ddl(*this, "DROP DATABASE"); }
 void Connector::create_table(const TableDefinition&, bool) { no_ddl(*this, "CREATE EXTERNAL TABLE"); }
 void Connector::drop_table(const std::string&, const std::string&, bool) { no_ddl(*this, "DROP TABLE"); }
+std::string Connector::show_create_table(const std::string&, const std::string&) {
+  no_ddl(*this, "SHOW CREATE TABLE");
+}
 uint64_t Connector::create_table_as(const TableDefinition&, const std::vector<Chunk>&, const WriteContext&) {
   no_ddl(*this, "CREATE TABLE AS");
 }

@@ -264,6 +264,8 @@ class Connector {
   virtual void drop_schema(const std::string& schema, bool if_exists, bool cascade);
   virtual void create_table(const TableDefinition& table, bool if_not_exists);
   virtual void drop_table(const std::string& schema, const std::string& table, bool if_exists);
+  // SHOW CREATE TABLE: the DDL that recreates the table. Default: NOT_SUPPORTED.
+  virtual std::string show_create_table(const std::string& schema, const std::string& table);
   // Partitions as "key=value/key=value" paths, in order.
   virtual std::vector<std::string> list_partitions(const std::string& schema, const std::string& table);
   // MSCK REPAIR TABLE: registers the key=value/ folders found under the table's location;

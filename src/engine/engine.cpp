@@ -805,6 +805,7 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
     case sql::StatementKind::CREATE_TABLE:
     case sql::StatementKind::DROP_TABLE:
     case sql::StatementKind::SHOW_PARTITIONS:
+    case sql::StatementKind::SHOW_CREATE_TABLE:
     case sql::StatementKind::REPAIR_TABLE:
     case sql::StatementKind::ADD_PARTITIONS:
     case sql::StatementKind::DROP_PARTITIONS: {
@@ -837,6 +838,12 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
         case sql::StatementKind::DROP_TABLE:
           connector->drop_table(schema, name, statement.if_exists);
           result.update_type = "DROP TABLE";
+          break;
+        case sql::StatementKind::SHOW_CREATE_TABLE:
+          result.is_query = true;
+          result.names = {"createtab_stmt"};
+          result.types = {Type::varchar()};
+          result.chunks.push_back(single_column({connector->show_create_table(schema, name)}));
           break;
         case sql::StatementKind::SHOW_PARTITIONS:
           result.is_query = true;

@@ -1,5 +1,6 @@
 #include "exec/basic_operators.h"
 
+#include <algorithm>
 #include <thread>
 
 namespace tributary::exec {
@@ -146,18 +147,58 @@ FilterOperator::FilterOperator(planner::PlanNode* node) : PhysicalOperator(node)
   for (const auto& c : planner::split_conjuncts(node->predicate))
     conjuncts_.push_back(resolve_expr(c, node->children[0]->columns));
   if (conjuncts_.empty()) conjuncts_.push_back(planner::make_constant(Value::boolean(true)));
+  for (const auto& conjunct : conjuncts_) {
+    std::vector<int> columns;
+    std::vector<const planner::BoundExpr*> pending{conjunct.get()};
+    while (!pending.empty()) {
+      const planner::BoundExpr* e = pending.back();
+      pending.pop_back();
+      if (e->kind == planner::BoundKind::COLUMN && e->index >= 0 &&
+          std::find(columns.begin(), columns.end(), e->index) == columns.end()) {
+        columns.push_back(e->index);
+      }
+      for (const auto& arg : e->args) pending.push_back(arg.get());
+    }
+    conjunct_columns_.push_back(std::move(columns));
+  }
 }
 
+// Conjuncts run in order, each on the rows the earlier ones kept (so a guard such as
+// `x <> 0 AND 10 / x > 1` still protects the later one). Only the columns a conjunct reads are
+// narrowed to the surviving rows before it runs; the other columns are copied once, at the end.
 OperatorResult FilterOperator::execute(ExecContext& context, Chunk& input, Chunk& output, OperatorState* state) {
   uint64_t start = now_nanos();
   auto eval = context.eval_context();
-  Chunk current = input;
-  for (const auto& conjunct : conjuncts_) {
-    if (current.size == 0) break;
-    std::vector<uint32_t> sel = planner::evaluate_filter(*conjunct, current, eval);
-    if (sel.size() != current.size) current = current.select(sel.data(), sel.size());
+  std::vector<uint32_t> kept;  // rows of input still selected, when not all
+  bool all = true;
+  for (size_t c = 0; c < conjuncts_.size(); c++) {
+    if (input.size == 0 || (!all && kept.empty())) break;
+    std::vector<uint32_t> sel;
+    if (all) {
+      sel = planner::evaluate_filter(*conjuncts_[c], input, eval);
+      if (sel.size() == input.size) continue;
+      kept = std::move(sel);
+      all = false;
+      continue;
+    }
+    // Columns the conjunct does not read keep the input's vectors: never read, so their row
+    // numbering does not matter.
+    Chunk narrowed;
+    narrowed.columns = input.columns;
+    narrowed.size = kept.size();
+    for (int column : conjunct_columns_[c]) {
+      if (column < 0 || (size_t)column >= input.columns.size()) continue;
+      const Vector& source = input.columns[(size_t)column];
+      Vector values(source.type(), std::max<size_t>(kept.size(), 1));
+      values.gather(source, kept.data(), kept.size());
+      narrowed.columns[(size_t)column] = std::move(values);
+    }
+    sel = planner::evaluate_filter(*conjuncts_[c], narrowed, eval);
+    if (sel.size() == kept.size()) continue;
+    for (auto& row : sel) row = kept[row];
+    kept = std::move(sel);
   }
-  output = std::move(current);
+  output = all ? input : input.select(kept.data(), kept.size());
   add_output_rows(output.size);
   add_time(now_nanos() - start);
   return OperatorResult::NEED_MORE_INPUT;
@@ -165,15 +206,67 @@ OperatorResult FilterOperator::execute(ExecContext& context, Chunk& input, Chunk
 
 // ---------------------------------------------------------------- project
 
+namespace {
+
+// An expression whose value is worth computing once and reading again.
+bool reusable(const planner::BoundExpr& e) {
+  return e.kind != planner::BoundKind::COLUMN && e.kind != planner::BoundKind::CONSTANT &&
+         e.kind != planner::BoundKind::OUTER_REF && e.deterministic() && !planner::contains_subquery(e);
+}
+
+// Replaces every subtree of `node` equal to `target` by a reference to input column `index`.
+bool replace_subtrees(BExprPtr& node, const planner::BoundExpr& target, int index) {
+  if (planner::expr_equals(*node, target)) {
+    auto column = std::make_shared<planner::BoundExpr>();
+    column->kind = planner::BoundKind::COLUMN;
+    column->type = target.type;
+    column->symbol = -1000 - index;  // matches no plan symbol
+    column->index = index;
+    column->name = "expr";
+    node = column;
+    return true;
+  }
+  bool replaced = false;
+  for (auto& arg : node->args) replaced |= replace_subtrees(arg, target, index);
+  return replaced;
+}
+
+}  // namespace
+
 ProjectOperator::ProjectOperator(planner::PlanNode* node) : PhysicalOperator(node) {
   for (const auto& e : node->exprs) exprs_.push_back(resolve_expr(e, node->children[0]->columns));
+  // Common subexpressions: where output j contains output i (as TPC-H Q1's charge contains its
+  // discounted price), j reads i's result, evaluated once per chunk and appended to the input.
+  // Every output is evaluated on every row, so reading one instead of recomputing it neither
+  // adds nor hides an error.
+  const int input_width = static_cast<int>(node->children[0]->columns.size());
+  std::vector<BExprPtr> originals;
+  for (const auto& e : exprs_) originals.push_back(resolve_expr(e, node->children[0]->columns));
+  for (size_t j = 1; j < exprs_.size(); j++) {
+    for (size_t i = 0; i < j; i++) {
+      if (!reusable(*originals[i])) continue;
+      if (replace_subtrees(exprs_[j], *originals[i], input_width + static_cast<int>(i))) reuses_outputs_ = true;
+    }
+  }
 }
 
 OperatorResult ProjectOperator::execute(ExecContext& context, Chunk& input, Chunk& output, OperatorState* state) {
   uint64_t start = now_nanos();
   auto eval = context.eval_context();
   output.columns.clear();
-  for (const auto& e : exprs_) output.columns.push_back(planner::evaluate(*e, input, eval));
+  if (!reuses_outputs_) {
+    for (const auto& e : exprs_) output.columns.push_back(planner::evaluate(*e, input, eval));
+  } else {
+    Chunk extended;
+    extended.columns.reserve(input.columns.size() + exprs_.size());
+    extended.columns = input.columns;
+    extended.size = input.size;
+    for (const auto& e : exprs_) {
+      Vector value = planner::evaluate(*e, extended, eval);
+      extended.columns.push_back(value);
+      output.columns.push_back(std::move(value));
+    }
+  }
   output.size = input.size;
   add_output_rows(output.size);
   add_time(now_nanos() - start);

@@ -33,6 +33,7 @@ class FilterOperator : public PhysicalOperator {
 
  private:
   std::vector<planner::BExprPtr> conjuncts_;
+  std::vector<std::vector<int>> conjunct_columns_;  // input columns each conjunct reads
 };
 
 class ProjectOperator : public PhysicalOperator {
@@ -43,6 +44,7 @@ class ProjectOperator : public PhysicalOperator {
 
  private:
   std::vector<planner::BExprPtr> exprs_;
+  bool reuses_outputs_ = false;  // some expression reads an earlier output (input width + its index)
 };
 
 class LimitOperator : public PhysicalOperator {

@@ -2,6 +2,9 @@
 // keys stored column-wise (owned copies) and a fixed-size state block per group
 // (aggregate states, set-operation counters). Used by hash aggregation and set
 // operations. Not thread-safe: one per thread, merged by the owner.
+// Rows whose keys are bit-for-bit identical to an earlier row of the same call (for strings:
+// the same address and length, as values decoded from one dictionary are) reuse its group
+// without hashing or comparing bytes; see find_with_memo.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -28,6 +31,20 @@ class GroupTable {
   const std::vector<Type>& key_types() const { return key_types_; }
 
  private:
+  // The memo of find_with_memo: up to kMemoMaxKeys key columns, kMemoSlots entries; it gives up
+  // when more than half of the first kMemoTrialRows rows miss.
+  static constexpr size_t kMemoMaxKeys = 4;
+  static constexpr int kMemoBits = 6;
+  static constexpr size_t kMemoSlots = size_t{1} << kMemoBits;
+  static constexpr size_t kMemoTrialRows = 256;
+  // Finds or creates the group of rows from the start; returns the first row it left undone.
+  template <class OnNew>
+  size_t find_with_memo(const std::vector<Vector>& keys, size_t count, uint32_t* group_ids, OnNew& on_new);
+  template <size_t Keys, class OnNew>
+  size_t find_strings_with_memo(const std::vector<Vector>& keys, size_t count, uint32_t* group_ids, OnNew& on_new);
+  // The group of `row` (of hash h), created when new.
+  template <class OnNew>
+  uint32_t probe(const std::vector<Vector>& keys, size_t row, uint64_t h, OnNew& on_new);
   uint32_t insert_group(const std::vector<Vector>& keys, size_t row, uint64_t hash);
   void grow();
   uint8_t* allocate_state();

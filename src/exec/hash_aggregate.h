@@ -11,6 +11,8 @@
 
 namespace tributary::exec {
 
+struct AggregateSinkState;
+
 class HashAggregateOperator : public PhysicalOperator {
  public:
   HashAggregateOperator(planner::PlanNode* node, ExecContext& context);
@@ -36,6 +38,17 @@ class HashAggregateOperator : public PhysicalOperator {
 
  private:
   void init_states(GroupTable& table, uint32_t group);
+  // Feeds one chunk (whose groups are in state.groups) to the aggregates: row by row, or group
+  // by group when the table holds few groups.
+  void update_by_row(AggregateSinkState& state, const Chunk& input);
+  void update_by_group(AggregateSinkState& state, const Chunk& input);
+
+  static constexpr size_t kBatchMinRows = 256;
+  static constexpr size_t kBatchMaxGroups = 64;
+  static constexpr size_t kCompactionMaxGroups = 8;  // up to this many: one selection pass per group
+  bool batch_by_group_ = false;
+  std::vector<int> input_arg_columns_;                   // distinct input columns of all arguments
+  std::vector<std::vector<size_t>> aggregate_arg_slots_;  // per aggregate: its arguments' positions there
 
   std::vector<int> key_columns_;
   std::vector<Aggregate> aggregates_;

@@ -70,6 +70,42 @@ void hash_column(const Vector& column, size_t count, uint64_t* hashes, bool firs
   }
 }
 
+// Must agree with hash_column value for value.
+static uint64_t hash_value(const Vector& column, size_t i) {
+  if (column.may_have_nulls() && column.is_null(i)) return kNullHash;
+  switch (column.type().physical()) {
+    case PhysicalType::BOOL: return mix64(column.data<uint8_t>()[i] + 1);
+    case PhysicalType::I64: return mix64((uint64_t)column.data<int64_t>()[i]);
+    case PhysicalType::F64: {
+      double v = column.data<double>()[i];
+      if (v == 0) v = 0;
+      if (std::isnan(v)) v = NAN;
+      uint64_t bits;
+      std::memcpy(&bits, &v, 8);
+      return mix64(bits);
+    }
+    case PhysicalType::I128: {
+      int128 v = column.data<int128>()[i];
+      uint64_t lo = (uint64_t)v, hi = (uint64_t)(v >> 64);
+      return mix64(lo ^ mix64(hi));
+    }
+    case PhysicalType::STRING: {
+      std::string_view v = column.data<std::string_view>()[i];
+      return hash_bytes(v.data(), v.size());
+    }
+  }
+  return 0;
+}
+
+uint64_t hash_row(const std::vector<Vector>& keys, size_t row) {
+  uint64_t h = 0;
+  for (size_t k = 0; k < keys.size(); k++) {
+    uint64_t v = hash_value(keys[k], row);
+    h = k == 0 ? v : combine(h, v);
+  }
+  return h;
+}
+
 bool values_equal(const Vector& a, size_t i, const Vector& b, size_t j) {
   bool an = a.is_null(i), bn = b.is_null(j);
   if (an || bn) return an == bn;

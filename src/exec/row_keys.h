@@ -24,6 +24,10 @@ uint64_t hash_bytes(const char* data, size_t size);
 // hashes[i] = combine(hashes[i], hash(column[i])) for i < count (first: hashes[i] = hash).
 void hash_column(const Vector& column, size_t count, uint64_t* hashes, bool first);
 
+// The hash of one row of several key columns: the value hash_column leaves in hashes[row]
+// after being called on keys[0], keys[1], ... in order.
+uint64_t hash_row(const std::vector<Vector>& keys, size_t row);
+
 // Compares row i of a with row j of b: NULLs equal each other.
 bool values_equal(const Vector& a, size_t i, const Vector& b, size_t j);
 // Three-way compare for sorting with NULL placement; a and b non-null or handled by caller.

@@ -394,6 +394,36 @@ Vector evaluate_try(const BoundExpr& expr, const Chunk& input, EvalContext& cont
   return out;
 }
 
+// A constant argument of a function call (the 1 of `1 - l_discount`) as a vector of at least n
+// rows: filled once per thread and call site, then shared by every chunk (kernels only read
+// their arguments). The cached value is compared too, so a recycled expression address
+// never returns another constant.
+Vector constant_argument(const BoundExpr& expr, size_t n) {
+  struct Entry {
+    const BoundExpr* expr = nullptr;
+    Value value;
+    Vector vector;
+  };
+  static constexpr size_t kEntries = 16;
+  thread_local Entry entries[kEntries];
+  thread_local size_t next_victim = 0;
+  auto same_value = [&](const Value& cached) {
+    if (cached.type != expr.value.type || cached.is_null != expr.value.is_null) return false;
+    return cached.is_null || cached.compare(expr.value) == 0;
+  };
+  for (auto& e : entries) {
+    if (e.expr == &expr && e.vector.capacity() >= n && e.vector.type() == expr.value.type && same_value(e.value)) {
+      return e.vector;
+    }
+  }
+  Entry& e = entries[next_victim];
+  next_victim = (next_victim + 1) % kEntries;
+  e.expr = &expr;
+  e.value = expr.value;
+  e.vector = Vector::constant(expr.value, std::max(n, kChunkCapacity));
+  return e.vector;
+}
+
 }  // namespace
 
 Vector evaluate(const BoundExpr& expr, const Chunk& input, EvalContext& context) {
@@ -409,7 +439,8 @@ Vector evaluate(const BoundExpr& expr, const Chunk& input, EvalContext& context)
     case BoundKind::CALL: {
       std::vector<Vector> args;
       args.reserve(expr.args.size());
-      for (const auto& a : expr.args) args.push_back(evaluate(*a, input, context));
+      for (const auto& a : expr.args)
+        args.push_back(a->kind == BoundKind::CONSTANT ? constant_argument(*a, n) : evaluate(*a, input, context));
       Vector out = make_result(expr.type, n);
       FunctionContext fallback;
       KernelCall call{context.function_context ? *context.function_context : fallback, args, n, expr.type,
@@ -468,17 +499,24 @@ Vector evaluate(const BoundExpr& expr, const Chunk& input, EvalContext& context)
 
 std::vector<uint32_t> evaluate_filter(const BoundExpr& predicate, const Chunk& input, EvalContext& context) {
   Vector result = evaluate(predicate, input, context);
-  std::vector<uint32_t> sel;
-  sel.reserve(input.size);
+  // Branch-free: every row is written, and the cursor advances past the selected ones.
+  const size_t n = input.size;
+  std::vector<uint32_t> sel(n + 1);
   const uint8_t* v = result.data<uint8_t>();
+  size_t k = 0;
   if (result.may_have_nulls()) {
     const uint8_t* nulls = result.nulls();
-    for (size_t i = 0; i < input.size; i++)
-      if (v[i] && !nulls[i]) sel.push_back((uint32_t)i);
+    for (size_t i = 0; i < n; i++) {
+      sel[k] = (uint32_t)i;
+      k += (v[i] != 0) & (nulls[i] == 0);
+    }
   } else {
-    for (size_t i = 0; i < input.size; i++)
-      if (v[i]) sel.push_back((uint32_t)i);
+    for (size_t i = 0; i < n; i++) {
+      sel[k] = (uint32_t)i;
+      k += v[i] != 0;
+    }
   }
+  sel.resize(k);
   return sel;
 }
 

@@ -1,6 +1,8 @@
 #include "service/lake_catalog.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -62,6 +64,35 @@ class LakeSplit : public Split {
     return path;
   }
 };
+
+// A delimiter as DDL writes it: one character, or Hive's escapes '\t', '\001' (octal) and
+// '\u0001' (SHOW CREATE TABLE prints control characters that way).
+char delimiter_char(const std::string& text) {
+  if (text.size() >= 2 && text[0] == '\\') {
+    if (text == "\\t") return '\t';
+    if (text == "\\n") return '\n';
+    if (text[1] == 'u' && text.size() == 6 && std::isxdigit((unsigned char)text[2]))
+      return (char)std::stoi(text.substr(2), nullptr, 16);
+    if (std::isdigit((unsigned char)text[1])) return (char)std::stoi(text.substr(1), nullptr, 8);
+  }
+  return text[0];
+}
+
+// A SQL string literal; control characters as Hive's \uXXXX (read back by delimiter_char).
+std::string sql_quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if ((unsigned char)c < 0x20) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\u%04x", (unsigned char)c);
+      out += buffer;
+      continue;
+    }
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
 
 // Engine type -> the Hive type name the metastore keeps (the inverse of hive_type()).
 std::string to_hive_type(const Type& type, const std::string& column) {
@@ -340,7 +371,7 @@ class LakeCatalog : public Connector {
       std::string delimiter = property("field_delimiter");
       if (options.format == files::WriteFormat::JSON && !delimiter.empty())
         throw_error(ErrorCode::INVALID_ARGUMENT, "field_delimiter applies to TEXTFILE tables only");
-      if (delimiter == "\\t") delimiter = "\t";
+      if (!delimiter.empty()) delimiter = std::string(1, delimiter_char(delimiter));
       if (delimiter.size() > 1) throw_error(ErrorCode::INVALID_ARGUMENT, "field_delimiter must be one character");
       if (!delimiter.empty()) options.delimiter = delimiter[0];
       if (options.delimiter == '\n' || options.delimiter == '\r' || options.delimiter == '"')
@@ -455,6 +486,48 @@ class LakeCatalog : public Connector {
   void drop_table(const std::string& schema, const std::string& table, bool if_exists) override {
     metastore_.drop_table(catalog_, schema, table, if_exists);
   }
+  std::string show_create_table(const std::string& schema, const std::string& table) override {
+    auto def = require_table(schema, table);
+    auto quoted = sql_quoted;
+    auto columns = [&](const std::vector<TableColumn>& list) {
+      std::string out = "(\n";
+      for (size_t i = 0; i < list.size(); i++) {
+        out += "  `" + list[i].name + "` " + list[i].type;
+        if (!list[i].comment.empty()) out += " COMMENT " + quoted(list[i].comment);
+        out += i + 1 < list.size() ? ",\n" : ")";
+      }
+      return out;
+    };
+    auto properties = [&](const std::map<std::string, std::string>& map) {
+      std::string out = "(\n";
+      size_t i = 0;
+      for (const auto& [k, v] : map) out += "  " + quoted(k) + "=" + quoted(v) + (++i < map.size() ? ",\n" : ")");
+      return out;
+    };
+    std::string ddl = "CREATE EXTERNAL TABLE `" + def.database + "`.`" + def.name + "`" + columns(def.columns);
+    if (!def.comment.empty()) ddl += "\nCOMMENT " + quoted(def.comment);
+    if (!def.partition_keys.empty()) ddl += "\nPARTITIONED BY " + columns(def.partition_keys);
+    auto serde_properties = def.serde_properties;
+    std::string serde;
+    if (auto it = serde_properties.find("serde"); it != serde_properties.end()) {
+      serde = it->second;
+      serde_properties.erase(it);
+    }
+    if (!serde.empty()) {
+      ddl += "\nROW FORMAT SERDE " + quoted(serde);
+      if (!serde_properties.empty()) ddl += "\nWITH SERDEPROPERTIES " + properties(serde_properties);
+    } else if (def.format == "JSON") {
+      ddl += "\nROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'";
+    } else if (!serde_properties.empty()) {
+      ddl += "\nROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe'\nWITH SERDEPROPERTIES " +
+             properties(serde_properties);
+    }
+    if (def.format != "JSON") ddl += "\nSTORED AS " + def.format;
+    ddl += "\nLOCATION\n  " + quoted(def.location);
+    if (!def.properties.empty()) ddl += "\nTBLPROPERTIES " + properties(def.properties);
+    return ddl;
+  }
+
   std::vector<std::string> list_partitions(const std::string& schema, const std::string& table) override {
     auto def = require_table(schema, table);
     std::vector<std::string> out;
@@ -634,7 +707,7 @@ class LakeCatalog : public Connector {
     };
     auto delimiter = get(def.serde_properties, "field.delim");
     if (!delimiter) delimiter = get(def.serde_properties, "separatorChar");
-    options.delimiter = delimiter && !delimiter->empty() ? ((*delimiter == "\\t") ? '\t' : (*delimiter)[0]) : ',';
+    options.delimiter = delimiter && !delimiter->empty() ? delimiter_char(*delimiter) : ',';
     auto quote = get(def.serde_properties, "quoteChar");
     options.quote = quote && !quote->empty() ? (*quote)[0] : (delimiter ? '\0' : '"');
     if (to_lower_ascii(def.serde_properties.count("serde") ? def.serde_properties.at("serde") : "").find("opencsv") !=

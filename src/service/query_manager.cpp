@@ -120,6 +120,7 @@ StatementClass classify_statement(const std::string& sql_text) {
     case K::SHOW_COLUMNS: set(StatementType::DDL, "DESCRIBE_TABLE", false); break;
     case K::SHOW_FUNCTIONS: set(StatementType::UTILITY, "SHOW_FUNCTIONS", false); break;
     case K::SHOW_CREATE_VIEW: set(StatementType::DDL, "SHOW_CREATE_VIEW", false); break;
+    case K::SHOW_CREATE_TABLE: set(StatementType::DDL, "SHOW_CREATE_TABLE", false); break;
     case K::USE: set(StatementType::UTILITY, "USE", false); break;
     case K::CREATE_VIEW: set(StatementType::DDL, "CREATE_VIEW", false); break;
     case K::DROP_VIEW: set(StatementType::DDL, "DROP_VIEW", false); break;

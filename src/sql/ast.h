@@ -192,6 +192,7 @@ enum class StatementKind {
   DROP_PARTITIONS,    // ALTER TABLE t DROP [IF EXISTS] PARTITION (k='v', ...), ...
   CREATE_TABLE_AS,    // CREATE TABLE [IF NOT EXISTS] t [(column names)] [WITH (k = v, ...)] AS query [WITH [NO] DATA]
   INSERT,             // INSERT INTO t [(columns)] query
+  SHOW_CREATE_TABLE,  // SHOW CREATE TABLE t
 };
 
 // A column of CREATE EXTERNAL TABLE: the type as written (Hive spellings such as string,

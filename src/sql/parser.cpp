@@ -109,11 +109,15 @@ StatementPtr Parser::parse_statement_inner() {
     } else if (accept("functions")) {
       stmt->kind = StatementKind::SHOW_FUNCTIONS;
     } else if (accept("create")) {
-      expect("view");
-      stmt->kind = StatementKind::SHOW_CREATE_VIEW;
+      if (accept("table")) {
+        stmt->kind = StatementKind::SHOW_CREATE_TABLE;
+      } else {
+        if (!accept("view")) fail_expecting("TABLE, VIEW");
+        stmt->kind = StatementKind::SHOW_CREATE_VIEW;
+      }
       stmt->name = qualified_name();
     } else {
-      fail_expecting("CATALOGS, SCHEMAS, TABLES, VIEWS, COLUMNS, FUNCTIONS, PARTITIONS, CREATE VIEW");
+      fail_expecting("CATALOGS, SCHEMAS, TABLES, VIEWS, COLUMNS, FUNCTIONS, PARTITIONS, CREATE TABLE, CREATE VIEW");
     }
     if (accept("like")) {
       if (peek().type != TokenType::STRING) fail_expecting("string");

@@ -1,6 +1,8 @@
 #include "vector/vector.h"
 
 #include <algorithm>
+#include <array>
+#include <type_traits>
 
 #include "common/error.h"
 
@@ -40,9 +42,85 @@ size_t physical_width(PhysicalType p) {
   return 8;
 }
 
+namespace {
+
+// Chunk-sized buffers are allocated and freed thousands of times per query (every operator
+// makes new vectors per chunk); a small per-thread cache of freed buffers of the same sizes
+// spares malloc's bins and the page faults of memory it gave back. A buffer freed on another
+// thread joins that thread's cache.
+class BufferCache {
+ public:
+  static constexpr size_t kMinBytes = 1024;
+  static constexpr size_t kMaxBytes = 64 * 1024;
+  static constexpr size_t kPerSize = 64;
+
+  ~BufferCache() {
+    destroyed_ = true;
+    for (auto& bin : bins_)
+      for (uint8_t* p : bin.free) delete[] p;
+  }
+  static bool usable() { return !destroyed_; }
+  uint8_t* take(size_t bytes) {
+    for (auto& bin : bins_) {
+      if (bin.bytes == bytes && !bin.free.empty()) {
+        uint8_t* p = bin.free.back();
+        bin.free.pop_back();
+        return p;
+      }
+    }
+    return nullptr;
+  }
+  bool give(uint8_t* p, size_t bytes) {
+    for (auto& bin : bins_) {
+      if (bin.bytes == bytes) {
+        if (bin.free.size() >= kPerSize) return false;
+        bin.free.push_back(p);
+        return true;
+      }
+    }
+    for (auto& bin : bins_) {
+      if (bin.free.empty()) {
+        bin.bytes = bytes;
+        bin.free.push_back(p);
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  struct Bin {
+    size_t bytes = 0;
+    std::vector<uint8_t*> free;
+  };
+  std::array<Bin, 8> bins_;
+  static thread_local bool destroyed_;
+};
+
+thread_local bool BufferCache::destroyed_ = false;
+thread_local BufferCache t_buffer_cache;
+
+}  // namespace
+
+// Empty string views in slots [from, to) of a buffer of views. libstdc++'s (and libc++'s)
+// empty string_view is all zero bytes, so one memset does it where the compiler would store
+// one view at a time; the static_assert keeps that assumption checked.
+static void init_empty_views(uint8_t* buffer, size_t from, size_t to) {
+  static_assert(std::is_trivially_copyable_v<std::string_view> && sizeof(std::string_view) == 16);
+  if (to > from) std::memset(buffer + from * sizeof(std::string_view), 0, (to - from) * sizeof(std::string_view));
+}
+
 static std::shared_ptr<uint8_t[]> allocate_buffer(size_t bytes) {
   // Rounded up and 16-byte aligned (operator new[] for uint8_t aligns to __STDCPP_DEFAULT_NEW_ALIGNMENT__=16).
-  return std::shared_ptr<uint8_t[]>(new uint8_t[std::max<size_t>(bytes, 16)]);
+  bytes = std::max<size_t>(bytes, 16);
+  if (bytes < BufferCache::kMinBytes || bytes > BufferCache::kMaxBytes || !BufferCache::usable()) {
+    return std::shared_ptr<uint8_t[]>(new uint8_t[bytes]);
+  }
+  uint8_t* p = t_buffer_cache.take(bytes);
+  if (!p) p = new uint8_t[bytes];
+  return std::shared_ptr<uint8_t[]>(p, [bytes](uint8_t* buffer) {
+    if (!BufferCache::usable() || !t_buffer_cache.give(buffer, bytes)) delete[] buffer;
+  });
 }
 
 Vector::Vector(Type type, size_t capacity) : type_(type), capacity_(capacity) {
@@ -50,10 +128,7 @@ Vector::Vector(Type type, size_t capacity) : type_(type), capacity_(capacity) {
   data_ = allocate_buffer(width_ * capacity);
   nulls_ = allocate_buffer(capacity);
   std::memset(nulls_.get(), 0, capacity);
-  if (type.physical() == PhysicalType::STRING) {
-    auto* views = data<std::string_view>();
-    for (size_t i = 0; i < capacity; i++) new (&views[i]) std::string_view();
-  }
+  if (type.physical() == PhysicalType::STRING) init_empty_views(data_.get(), 0, capacity);
 }
 
 StringHeap& Vector::heap() {
@@ -156,10 +231,7 @@ void Vector::grow(size_t new_capacity, size_t keep) {
   std::memcpy(data.get(), data_.get(), keep * width_);
   std::memcpy(nulls.get(), nulls_.get(), keep);
   std::memset(nulls.get() + keep, 0, new_capacity - keep);
-  if (type_.physical() == PhysicalType::STRING) {
-    auto* views = reinterpret_cast<std::string_view*>(data.get());
-    for (size_t i = keep; i < new_capacity; i++) new (&views[i]) std::string_view();
-  }
+  if (type_.physical() == PhysicalType::STRING) init_empty_views(data.get(), keep, new_capacity);
   data_ = data;
   nulls_ = nulls;
   capacity_ = new_capacity;

@@ -551,7 +551,7 @@ TEST(SqlParserErrors, ExactMessagesAndPositions) {
   EXPECT_EQ(syntax_error("SELECT x FROM t WHERE x IN 1"),
             "SYNTAX_ERROR: line 1:28: mismatched input '1'. Expecting: '('");
   EXPECT_EQ(syntax_error("SHOW STUFF"),
-            "SYNTAX_ERROR: line 1:6: mismatched input 'STUFF'. Expecting: CATALOGS, SCHEMAS, TABLES, VIEWS, COLUMNS, FUNCTIONS, PARTITIONS, CREATE VIEW");
+            "SYNTAX_ERROR: line 1:6: mismatched input 'STUFF'. Expecting: CATALOGS, SCHEMAS, TABLES, VIEWS, COLUMNS, FUNCTIONS, PARTITIONS, CREATE TABLE, CREATE VIEW");
   try {
     parse_statement("SELECT\n\n  FROM");
     FAIL() << "expected a syntax error";

@@ -60,7 +60,8 @@ class ParquetPageSource : public PageSource {
     }
     if (!reader_) reader_ = file_->read_row_group(row_group_, read_columns_);
     if (read_columns_.size() == file_columns_.size()) {
-      if (!reader_->next(out)) return PageStatus::FINISHED;
+      // The scan hands over a freshly initialised chunk of the table's types: decode into it.
+      if (!reader_->next_into(out)) return PageStatus::FINISHED;
       return PageStatus::HAVE_DATA;
     }
     // Some requested columns are absent from this file: read the others, fill NULLs.

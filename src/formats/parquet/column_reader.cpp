@@ -73,7 +73,44 @@ void gather(const std::vector<E>& dictionary, const uint32_t* indices, size_t co
 }
 
 
+// Page-sized scratch buffers recycled between the column chunk readers of one thread: a reader
+// lives for one row group, and fresh multi-hundred-kilobyte buffers per row group cost page
+// faults and zero-filling.
+struct RecycledBuffers {
+  static constexpr size_t kMaxKept = 32;
+  static constexpr size_t kMaxBytes = size_t{64} << 20;
+  std::vector<std::vector<uint8_t>> pages, levels;
+  std::vector<std::vector<uint32_t>> indices;
+  ~RecycledBuffers() { gone = true; }
+  // Set once the thread's cache is destroyed (a reader freed later frees its own buffers).
+  static thread_local bool gone;
+};
+thread_local bool RecycledBuffers::gone = false;
+thread_local RecycledBuffers t_recycled;
+
+template <class T>
+std::vector<T> take_buffer(std::vector<std::vector<T>>& pool) {
+  if (pool.empty()) return {};
+  std::vector<T> buffer = std::move(pool.back());
+  pool.pop_back();
+  return buffer;
+}
+
+template <class T>
+void give_buffer(std::vector<std::vector<T>>& pool, std::vector<T>& buffer) {
+  if (buffer.capacity() == 0 || buffer.capacity() * sizeof(T) > RecycledBuffers::kMaxBytes) return;
+  if (pool.size() >= RecycledBuffers::kMaxKept) return;
+  pool.push_back(std::move(buffer));
+}
+
 }  // namespace
+
+ColumnChunkReader::~ColumnChunkReader() {
+  if (RecycledBuffers::gone) return;
+  give_buffer(t_recycled.pages, page_buffer_);
+  give_buffer(t_recycled.levels, def_);
+  give_buffer(t_recycled.indices, indices_);
+}
 
 ColumnChunkReader::ColumnChunkReader(const LeafDescriptor& leaf, const ColumnMetaData& meta, std::string bytes,
                                      uint64_t file_offset, bool as_list)
@@ -82,7 +119,11 @@ ColumnChunkReader::ColumnChunkReader(const LeafDescriptor& leaf, const ColumnMet
       num_values_(meta.num_values),
       bytes_(std::move(bytes)),
       file_offset_(file_offset),
-      as_list_(as_list) {}
+      as_list_(as_list),
+      page_buffer_(RecycledBuffers::gone ? std::vector<uint8_t>() : take_buffer(t_recycled.pages)),
+      indices_(RecycledBuffers::gone ? std::vector<uint32_t>() : take_buffer(t_recycled.indices)) {
+  if (!RecycledBuffers::gone) def_ = take_buffer(t_recycled.levels);
+}
 
 // ---- pages ------------------------------------------------------------------------------------
 
@@ -189,6 +230,35 @@ void ColumnChunkReader::load_dictionary(const PageHeader& h, const uint8_t* body
   has_dictionary_ = true;
 }
 
+// True when the levels are one RLE run of `value` covering at least `count` levels, as a
+// column chunk without NULLs stores its definition levels.
+static bool single_run_of(const uint8_t* data, size_t size, int bit_width, size_t count, uint32_t value) {
+  uint64_t header = 0;
+  size_t pos = 0;
+  for (int shift = 0;; shift += 7) {
+    if (pos >= size || shift > 63) return false;
+    uint8_t byte = data[pos++];
+    header |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) break;
+  }
+  if ((header & 1) != 0 || (header >> 1) < count) return false;
+  size_t value_bytes = (static_cast<size_t>(bit_width) + 7) / 8;
+  if (size - pos < value_bytes) return false;
+  uint32_t run_value = 0;
+  for (size_t i = 0; i < value_bytes; i++) run_value |= static_cast<uint32_t>(data[pos + i]) << (8 * i);
+  return run_value == value;
+}
+
+bool ColumnChunkReader::decode_definition_levels(const uint8_t* data, size_t size, size_t count,
+                                                 uint64_t page_offset) {
+  if (!as_list_ && single_run_of(data, size, bit_width_of(leaf_.max_def), count, leaf_.max_def)) {
+    def_.clear();
+    return true;
+  }
+  decode_levels(data, size, leaf_.max_def, count, page_offset, def_);
+  return false;
+}
+
 void ColumnChunkReader::decode_levels(const uint8_t* data, size_t size, int max_level, size_t count,
                                       uint64_t page_offset, std::vector<uint8_t>& out) {
   out.resize(count);
@@ -215,6 +285,7 @@ void ColumnChunkReader::load_data_page_v1(const PageHeader& h, const uint8_t* bo
   size_t size = static_cast<size_t>(h.uncompressed_page_size);
   const uint8_t* p =
       decompress_page(page_needs_own_heap(d.encoding), body, h.compressed_page_size, size, page_offset);
+  bool all_defined = leaf_.max_def == 0;
   auto levels = [&](int max_level, int32_t level_encoding, std::vector<uint8_t>& out) {
     if (max_level == 0) {
       out.clear();
@@ -224,7 +295,11 @@ void ColumnChunkReader::load_data_page_v1(const PageHeader& h, const uint8_t* bo
     if (size < 4) throw_corrupt("data page is too short for its levels", page_offset);
     uint32_t length = load_le32(p);
     if (length > size - 4) throw_corrupt("levels of " + std::to_string(length) + " bytes run past the page", page_offset);
-    decode_levels(p + 4, length, max_level, count, page_offset, out);
+    if (&out == &def_) {
+      all_defined = decode_definition_levels(p + 4, length, count, page_offset);
+    } else {
+      decode_levels(p + 4, length, max_level, count, page_offset, out);
+    }
     p += 4 + length;
     size -= 4 + length;
   };
@@ -233,7 +308,7 @@ void ColumnChunkReader::load_data_page_v1(const PageHeader& h, const uint8_t* bo
   page_levels_ = count;
   level_pos_ = 0;
   size_t present = count;
-  if (leaf_.max_def > 0) {
+  if (!all_defined) {
     present = 0;
     const uint8_t max_def = static_cast<uint8_t>(leaf_.max_def);
     for (size_t i = 0; i < count; i++) present += def_[i] == max_def;
@@ -259,7 +334,7 @@ void ColumnChunkReader::load_data_page_v2(const PageHeader& h, const uint8_t* bo
   values_seen_ += d.num_values;
   size_t rep_length = d.repetition_levels_byte_length, def_length = d.definition_levels_byte_length;
   if (leaf_.max_rep > 0) decode_levels(body, rep_length, leaf_.max_rep, count, page_offset, rep_);
-  if (leaf_.max_def > 0) decode_levels(body + rep_length, def_length, leaf_.max_def, count, page_offset, def_);
+  bool all_defined = leaf_.max_def == 0 || decode_definition_levels(body + rep_length, def_length, count, page_offset);
   if (leaf_.max_rep == 0) rep_.clear();
   if (leaf_.max_def == 0) def_.clear();
   const uint8_t* values = body + rep_length + def_length;
@@ -285,7 +360,7 @@ void ColumnChunkReader::load_data_page_v2(const PageHeader& h, const uint8_t* bo
   page_levels_ = count;
   level_pos_ = 0;
   size_t present = count;
-  if (leaf_.max_def > 0) {
+  if (!all_defined) {
     present = 0;
     const uint8_t max_def = static_cast<uint8_t>(leaf_.max_def);
     for (size_t i = 0; i < count; i++) present += def_[i] == max_def;
@@ -311,19 +386,51 @@ void ColumnChunkReader::prepare(PageValues& out, size_t count) {
 void ColumnChunkReader::decode_values(int32_t enc, const uint8_t* data, size_t size, size_t count,
                                       uint64_t page_offset, PageValues& out) {
   values_use_dictionary_heap_ = false;
+  value_source_ = ValueSource::MATERIALIZED;
   const PhysicalKind physical = leaf_.physical;
   switch (enc) {
-    case encoding::PLAIN: decode_plain(data, size, count, page_offset, out); return;
+    case encoding::PLAIN: {
+      size_t width = plain_fetch_width();
+      if (width != 0) {
+        // Fixed-width values are converted straight into the output vectors by fetch().
+        if (uint64_t{count} * width > size) {
+          throw_corrupt("PLAIN data of " + std::to_string(size) + " bytes is too short for " + std::to_string(count) +
+                            " values",
+                        page_offset);
+        }
+        value_source_ = ValueSource::PLAIN;
+        plain_data_ = data;
+        out.count = count;
+        return;
+      }
+      decode_plain(data, size, count, page_offset, out);
+      return;
+    }
     case encoding::PLAIN_DICTIONARY:
     case encoding::RLE_DICTIONARY: {
       if (!has_dictionary_) throw_corrupt("dictionary-encoded page without a dictionary page", page_offset);
-      prepare(out, count);
       values_use_dictionary_heap_ = true;
+      // Lists read values_ by position: they get the values gathered; flat columns gather from the
+      // dictionary into the output vectors in fetch().
+      const bool gather_now = as_list_;
+      if (gather_now) {
+        prepare(out, count);
+      } else {
+        value_source_ = ValueSource::DICTIONARY;
+        out.count = count;
+      }
       if (count == 0) return;
       if (size < 1) throw_corrupt("dictionary indices are missing", page_offset);
       int bit_width = data[0];
       if (bit_width > 32) throw_corrupt("dictionary index bit width " + std::to_string(bit_width) + " is invalid", page_offset);
-      indices_.resize(count);
+      if (!gather_now) {
+        // fetch() decodes the indices batch by batch (they stay in L1) as the rows are read.
+        index_decoder_.emplace(data + 1, size - 1, bit_width, page_offset);
+        index_bit_width_ = bit_width;
+        page_offset_ = page_offset;
+        return;
+      }
+      if (indices_.size() < count) indices_.resize(count);
       RleBitPackedDecoder decoder(data + 1, size - 1, bit_width, page_offset);
       decoder.decode(indices_.data(), count);
       uint32_t highest = 0;
@@ -571,6 +678,91 @@ void ColumnChunkReader::read(Vector& out, size_t count) {
   }
 }
 
+size_t ColumnChunkReader::plain_fetch_width() const {
+  if (as_list_) return 0;
+  switch (leaf_.conversion) {
+    case Conversion::INT32:
+    case Conversion::DATE:
+    case Conversion::DECIMAL_INT32: return leaf_.physical == PhysicalKind::INT32 ? 4 : 0;
+    case Conversion::INT64:
+    case Conversion::TIMESTAMP_MICROS:
+    case Conversion::TIME_MICROS:
+    case Conversion::DECIMAL_INT64: return leaf_.physical == PhysicalKind::INT64 ? 8 : 0;
+    case Conversion::DOUBLE: return leaf_.physical == PhysicalKind::DOUBLE ? 8 : 0;
+    case Conversion::FLOAT: return leaf_.physical == PhysicalKind::FLOAT ? 4 : 0;
+    default: return 0;
+  }
+}
+
+template <class E>
+void ColumnChunkReader::fetch(E* out, size_t start, size_t n) {
+  if (n == 0) return;
+  switch (value_source_) {
+    case ValueSource::MATERIALIZED: {
+      const E* values = values_of<E>(values_).data() + start;
+      std::copy(values, values + n, out);
+      return;
+    }
+    case ValueSource::DICTIONARY: {
+      // Sequential: start is always the number of values fetched from this page so far.
+      const auto& dictionary = values_of<E>(dictionary_);
+      const bool check = (uint64_t{1} << index_bit_width_) > dictionary_.count;
+      if (indices_.size() < std::min(n, kIndexBatch)) indices_.resize(kIndexBatch);
+      for (size_t done = 0; done < n;) {
+        size_t m = std::min(n - done, kIndexBatch);
+        index_decoder_->decode(indices_.data(), m);
+        if (check) {
+          uint32_t highest = 0;
+          for (size_t i = 0; i < m; i++) highest = std::max(highest, indices_[i]);
+          if (highest >= dictionary_.count) {
+            throw_corrupt("dictionary index " + std::to_string(highest) + " out of range (dictionary has " +
+                              std::to_string(dictionary_.count) + " values)",
+                          page_offset_);
+          }
+        }
+        gather(dictionary, indices_.data(), m, out + done);
+        done += m;
+      }
+      return;
+    }
+    case ValueSource::PLAIN: break;
+  }
+  const uint8_t* p = plain_data_;
+  if constexpr (std::is_same_v<E, int64_t>) {
+    if (leaf_.physical == PhysicalKind::INT32) {
+      p += start * 4;
+      for (size_t i = 0; i < n; i++) out[i] = static_cast<int32_t>(load_le32(p + 4 * i));
+    } else {
+      std::memcpy(out, p + start * 8, n * 8);
+    }
+  } else if constexpr (std::is_same_v<E, int128>) {
+    if (leaf_.physical == PhysicalKind::INT32) {
+      p += start * 4;
+      for (size_t i = 0; i < n; i++) out[i] = static_cast<int32_t>(load_le32(p + 4 * i));
+    } else {
+      p += start * 8;
+      for (size_t i = 0; i < n; i++) {
+        int64_t v;
+        std::memcpy(&v, p + 8 * i, 8);
+        out[i] = v;
+      }
+    }
+  } else if constexpr (std::is_same_v<E, double>) {
+    if (leaf_.physical == PhysicalKind::FLOAT) {
+      p += start * 4;
+      for (size_t i = 0; i < n; i++) {
+        float f;
+        std::memcpy(&f, p + 4 * i, 4);
+        out[i] = f;
+      }
+    } else {
+      std::memcpy(out, p + start * 8, n * 8);
+    }
+  } else {
+    throw Error(ErrorCode::INTERNAL_ERROR, "Parquet PLAIN fetch of column " + leaf_.path);
+  }
+}
+
 template <class E>
 void ColumnChunkReader::read_flat(Vector& out, size_t count) {
   E* dst = out.data<E>();
@@ -587,28 +779,34 @@ void ColumnChunkReader::read_flat(Vector& out, size_t count) {
       continue;
     }
     size_t n = std::min(count - done, page_levels_ - level_pos_);
-    const E* values = values_of<E>(values_).data();
     if constexpr (std::is_same_v<E, std::string_view>) {
       out.share_heaps(values_use_dictionary_heap_ ? dictionary_heap_ : page_heap_);
     }
     if (page_nulls_ == 0) {
-      std::copy(values + value_pos_, values + value_pos_ + n, dst + done);
+      fetch(dst + done, value_pos_, n);
       value_pos_ += n;
     } else {
-      // Branch-free scatter: values has one valid slot past its end for trailing NULLs.
+      // The present values land packed at the front, then spread out from the back to their rows.
       const uint8_t* def = def_.data() + level_pos_;
       const uint8_t max_def = static_cast<uint8_t>(leaf_.max_def);
-      size_t vp = value_pos_;
-      uint8_t seen_null = 0;
+      size_t present = 0;
       for (size_t i = 0; i < n; i++) {
         uint8_t is_null = def[i] != max_def;
         nulls[done + i] = is_null;
-        seen_null |= is_null;
-        dst[done + i] = values[vp];
-        vp += !is_null;
+        present += !is_null;
       }
-      value_pos_ = vp;
-      any_null |= seen_null != 0;
+      if (present > values_.count - value_pos_) {
+        throw_corrupt("column " + leaf_.path + " has more defined levels than values", file_offset_ + pos_);
+      }
+      fetch(dst + done, value_pos_, present);
+      value_pos_ += present;
+      if (present < n) {
+        any_null = true;
+        E* row = dst + done;
+        const uint8_t* row_null = nulls + done;
+        size_t next = present;
+        for (size_t i = n; i-- > 0;) row[i] = row_null[i] ? E{} : row[--next];
+      }
     }
     level_pos_ += n;
     done += n;

@@ -1,8 +1,11 @@
 // Internal to the Parquet reader: ColumnChunkReader decodes the pages of one column chunk
-// (already read into memory) into engine Vectors, a whole page at a time: levels with the
-// RLE/bit-packed hybrid, values with PLAIN, dictionary, RLE, DELTA_* or BYTE_STREAM_SPLIT,
-// converted to the engine representation once per page, then copied out per chunk with nulls
-// scattered from the definition levels. A list column (one repeated level) becomes VARCHAR JSON.
+// (already read into memory) into engine Vectors: levels with the RLE/bit-packed hybrid (a page
+// whose levels are one run of the maximum, i.e. no NULLs, skips them), values with PLAIN,
+// dictionary, RLE, DELTA_* or BYTE_STREAM_SPLIT. Fixed-width PLAIN values are converted and
+// dictionary indices decoded and gathered straight into the output vector, a batch at a time as
+// rows are read; other encodings are converted to the engine representation once per page and
+// copied out. NULLs are spread from the definition levels. A list column (one repeated level)
+// becomes VARCHAR JSON. Page-sized scratch buffers are recycled between readers of one thread.
 //
 // String values point into the decompressed page (or dictionary) buffer, which lives in a
 // StringHeap that every output vector using it shares (Vector::share_heaps): no copies.
@@ -10,9 +13,11 @@
 // encoding or codec the reader lacks. Not thread-safe.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "formats/parquet/encodings.h"
 #include "formats/parquet/metadata.h"
 #include "formats/parquet/parquet_schema.h"
 #include "vector/vector.h"
@@ -40,6 +45,7 @@ class ColumnChunkReader {
   // `bytes` is the column chunk as read from `file_offset`.
   ColumnChunkReader(const LeafDescriptor& leaf, const ColumnMetaData& meta, std::string bytes, uint64_t file_offset,
                     bool as_list);
+  ~ColumnChunkReader();
   // Writes the next `count` rows to out[0, count). Throws when the chunk has fewer rows.
   void read(Vector& out, size_t count);
 
@@ -58,12 +64,21 @@ class ColumnChunkReader {
                                  uint64_t page_offset);
   void decode_levels(const uint8_t* data, size_t size, int max_level, size_t count, uint64_t page_offset,
                      std::vector<uint8_t>& out);
+  // Decodes a page's definition levels into def_; returns true, leaving def_ empty, when every
+  // level is the maximum (no NULLs) and the column is flat.
+  bool decode_definition_levels(const uint8_t* data, size_t size, size_t count, uint64_t page_offset);
   void decode_values(int32_t encoding, const uint8_t* data, size_t size, size_t count, uint64_t page_offset,
                      PageValues& out);
   void decode_plain(const uint8_t* data, size_t size, size_t count, uint64_t page_offset, PageValues& out);
   void ints_to_engine(const int64_t* in, size_t count, PageValues& out);
   void views_to_engine(const std::string_view* in, size_t count, uint64_t page_offset, PageValues& out);
   void prepare(PageValues& out, size_t count);
+  // The byte width of a PLAIN value fetch() converts straight from the page, 0 when the page
+  // must be materialized first.
+  size_t plain_fetch_width() const;
+  // Writes the current page's values [start, start + n) in engine representation to out.
+  template <class E>
+  void fetch(E* out, size_t start, size_t n);
   template <class E>
   void read_flat(Vector& out, size_t count);
   void read_list(Vector& out, size_t count);
@@ -88,6 +103,15 @@ class ColumnChunkReader {
   std::vector<uint8_t> def_, rep_;
   size_t page_levels_ = 0, level_pos_ = 0;
   size_t page_nulls_ = 0;
+  // Where the current page's values are: converted in values_, dictionary indices in indices_
+  // (values_.count of them), or PLAIN fixed-width values at plain_data_ (in page_buffer_).
+  enum class ValueSource { MATERIALIZED, DICTIONARY, PLAIN };
+  ValueSource value_source_ = ValueSource::MATERIALIZED;
+  static constexpr size_t kIndexBatch = 1024;
+  std::optional<RleBitPackedDecoder> index_decoder_;  // DICTIONARY: the page's indices
+  int index_bit_width_ = 0;
+  uint64_t page_offset_ = 0;
+  const uint8_t* plain_data_ = nullptr;
   PageValues values_;
   size_t value_pos_ = 0;
   bool values_use_dictionary_heap_ = false;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <type_traits>
 #include <utility>
 
 #include "common/error.h"
@@ -60,12 +61,35 @@ void unpack8_64(const uint8_t* in, uint64_t* out) {
   }
 }
 
-using Unpack32 = void (*)(const uint8_t*, uint32_t*);
+// Unpacks count (a multiple of 8) values from `in`, of which `available` bytes may be read. Groups
+// far enough from the end load straight from the input (a value never spans more than 8 bytes
+// from its first byte for BW <= 32); the last few go through unpack8_32's padded copy.
+template <int BW>
+void unpack_run32(const uint8_t* in, size_t available, uint32_t* out, size_t count) {
+  const size_t groups = count / 8;
+  size_t g = 0;
+  if constexpr (BW > 0) {
+    constexpr uint64_t mask = BW == 32 ? 0xffffffffULL : ((1ULL << BW) - 1);
+    // Group g reads bytes below g * BW + BW + 8.
+    const size_t direct = std::min(groups, available >= BW + 8 ? (available - 8) / BW : 0);
+    for (; g < direct; g++) {
+      const uint8_t* p = in + g * BW;
+      uint32_t* o = out + g * 8;
+      for (int i = 0; i < 8; i++) {
+        const int bit = i * BW;
+        o[i] = static_cast<uint32_t>((load64(p + (bit >> 3)) >> (bit & 7)) & mask);
+      }
+    }
+  }
+  for (; g < groups; g++) unpack8_32<BW>(in + g * BW, out + g * 8);
+}
+
+using Unpack32 = void (*)(const uint8_t*, size_t, uint32_t*, size_t);
 using Unpack64 = void (*)(const uint8_t*, uint64_t*);
 
 template <size_t... I>
 constexpr std::array<Unpack32, sizeof...(I)> make_unpack32(std::index_sequence<I...>) {
-  return {&unpack8_32<static_cast<int>(I)>...};
+  return {&unpack_run32<static_cast<int>(I)>...};
 }
 template <size_t... I>
 constexpr std::array<Unpack64, sizeof...(I)> make_unpack64(std::index_sequence<I...>) {
@@ -78,8 +102,11 @@ constexpr auto kUnpack64 = make_unpack64(std::make_index_sequence<65>{});
 }  // namespace
 
 void unpack_bits32(const uint8_t* in, int bit_width, uint32_t* out, size_t count) {
-  Unpack32 f = kUnpack32[bit_width];
-  for (size_t i = 0; i < count; i += 8) f(in + (i / 8) * bit_width, out + i);
+  kUnpack32[bit_width](in, (count / 8) * static_cast<size_t>(bit_width), out, count);
+}
+
+void unpack_bits32(const uint8_t* in, size_t available, int bit_width, uint32_t* out, size_t count) {
+  kUnpack32[bit_width](in, available, out, count);
 }
 
 void unpack_bits64(const uint8_t* in, int bit_width, uint64_t* out, size_t count) {
@@ -166,6 +193,18 @@ void RleBitPackedDecoder::decode_into(T* out, size_t count) {
       literal_buffer_pos_ += n;
       done += n;
     } else if (literal_count_ > 0) {
+      if constexpr (std::is_same_v<T, uint32_t>) {
+        // Whole groups of 8 go straight to the output; only a group split by `count` is buffered.
+        size_t direct = static_cast<size_t>(std::min<uint64_t>(literal_count_, count - done)) & ~size_t{7};
+        if (direct > 0) {
+          unpack_bits32(literal_data_, static_cast<size_t>(data_ + size_ - literal_data_), bit_width_, out + done,
+                        direct);
+          literal_data_ += (direct / 8) * bit_width_;
+          literal_count_ -= direct;
+          done += direct;
+          continue;
+        }
+      }
       refill_literals();
     } else {
       if (pos_ >= size_) {

@@ -24,6 +24,8 @@ namespace tributary::parquet {
 // Unpacks count values (a multiple of 8) of bit_width bits, LSB first, as the RLE/bit-packed
 // hybrid and DELTA_BINARY_PACKED store them. `in` must hold count * bit_width / 8 bytes.
 void unpack_bits32(const uint8_t* in, int bit_width, uint32_t* out, size_t count);  // bit_width <= 32
+// As above where `available` (>= count * bit_width / 8) bytes of `in` may be read: faster.
+void unpack_bits32(const uint8_t* in, size_t available, int bit_width, uint32_t* out, size_t count);
 void unpack_bits64(const uint8_t* in, int bit_width, uint64_t* out, size_t count);  // bit_width <= 64
 
 // The RLE/bit-packed hybrid without its optional 4-byte length prefix.

@@ -249,14 +249,23 @@ std::unique_ptr<RowGroupReader> ParquetFile::read_row_group(int row_group, const
 
 RowGroupReader::~RowGroupReader() = default;
 
-bool RowGroupReader::next(Chunk& out) {
+bool RowGroupReader::next(Chunk& out) { return next_chunk(out, false); }
+
+bool RowGroupReader::next_into(Chunk& out) { return next_chunk(out, true); }
+
+bool RowGroupReader::next_chunk(Chunk& out, bool may_reuse) {
   if (rows_left_ <= 0) {
     out.init(types_, 0);
     out.size = 0;
     return false;
   }
   size_t n = static_cast<size_t>(std::min<int64_t>(rows_left_, kChunkCapacity));
-  out.init(types_, kChunkCapacity);
+  bool reuse = may_reuse && out.columns.size() == types_.size();
+  for (size_t i = 0; reuse && i < types_.size(); i++) {
+    const Vector& v = out.columns[i];
+    reuse = v.type() == types_[i] && v.capacity() >= n;
+  }
+  if (!reuse) out.init(types_, kChunkCapacity);
   with_file_name(file_->name, [&] {
     for (size_t i = 0; i < columns_.size(); i++) columns_[i]->read(out.columns[i], n);
   });

@@ -98,12 +98,17 @@ class RowGroupReader {
   // Fills `out` (re-initialised with the selected columns' types) with the next rows; returns
   // false, leaving out.size == 0, when the row group is exhausted.
   bool next(Chunk& out);
+  // As next(), but writes into out's vectors in place when they already have the selected
+  // columns' types and room for a chunk: the caller guarantees that no one else holds them
+  // (e.g. a chunk it has just initialised).
+  bool next_into(Chunk& out);
   // Compressed bytes read from the file so far (Athena's DataScannedInBytes).
   uint64_t bytes_read() const { return bytes_read_; }
 
  private:
   friend class ParquetFile;
   RowGroupReader() = default;
+  bool next_chunk(Chunk& out, bool may_reuse);
 
   std::shared_ptr<FileState> file_;
   std::vector<std::unique_ptr<ColumnChunkReader>> columns_;

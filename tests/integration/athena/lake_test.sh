@@ -169,6 +169,14 @@ AS SELECT id, amount, note, CAST(dt AS date) AS day, note IS NULL AS missing FRO
 "4","1.75",,"2024-01-02","true"
 "5","100.00","e","2024-01-02","false"' "$(run "SELECT * FROM lake.copy_$format ORDER BY id" > /dev/null; result csv)"
 done
+# SHOW CREATE TABLE gives DDL that recreates the table over the same files.
+run "SHOW CREATE TABLE lake.copy_TEXTFILE" > /dev/null
+DDL="$(result txt)"
+check_contains "show create table" "STORED AS TEXTFILE" "$DDL"
+step "its DDL recreates the table" SUCCEEDED "${DDL/\`copy_textfile\`/\`copy_again\`}"
+check "the recreated table reads the same rows" \
+  "$(run "SELECT * FROM lake.copy_TEXTFILE ORDER BY id" > /dev/null; result csv)" \
+  "$(run "SELECT * FROM lake.copy_again ORDER BY id" > /dev/null; result csv)"
 step "ctas into a non-empty location fails" FAILED "CREATE TABLE lake.again WITH (external_location = 's3://$BUCKET/ctas/orders/') AS SELECT 1 AS x"
 check_contains "non-empty location message" "already exists: s3://$BUCKET/ctas/orders/" "$(reason)"
 step "ctas needs named columns" FAILED "CREATE TABLE lake.unnamed AS SELECT 1"
