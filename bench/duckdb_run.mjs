@@ -46,12 +46,14 @@ function readCsvCall(dataDir, table) {
     `auto_detect = false, columns = {${columns.join(', ')}})`;
 }
 
-// FORMAT=parquet: DATA_DIR holds <table>.parquet files instead.
+// FORMAT=parquet: DATA_DIR holds <table>.parquet files instead; FORMAT=tparquet: <table>/*.parquet.
 function substituteTables(sql, dataDir) {
   return sql.replace(/\btpch\.tpch\.([A-Za-z_][A-Za-z0-9_]*)\b/g,
     (_, table) => (process.env.FORMAT === 'parquet'
       ? `read_parquet(${sqlString(join(dataDir, `${table}.parquet`))})`
-      : readCsvCall(dataDir, table)));
+      : process.env.FORMAT === 'tparquet'  // tributary's CTAS: a folder of files per table
+        ? `read_parquet(${sqlString(join(dataDir, table, '*.parquet'))})`
+        : readCsvCall(dataDir, table)));
 }
 
 async function main() {

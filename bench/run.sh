@@ -3,8 +3,15 @@
 #
 # Usage: bench/run.sh [SF]        (or SF=0.1 bench/run.sh; default SF 1)
 # Environment: TRIBUTARY (default build/release/tributary), TPCH_GEN (default
-# build/release/tpch_gen), RUNS (default 3: best of RUNS is reported), FORMAT=csv|parquet
-# (parquet: DuckDB converts the CSV files once to SNAPPY Parquet, and both engines read those).
+# build/release/tpch_gen), RUNS (default 3: best of RUNS is reported), FORMAT=csv|parquet|
+# tparquet|s3csv:
+#   parquet   DuckDB converts the CSV files once to SNAPPY Parquet, and both engines read those.
+#   tparquet  tributary writes the Parquet copy (CREATE TABLE AS in a files catalog, SNAPPY) and
+#             DuckDB writes its own copy of the same CSV too: the two write times are compared,
+#             then both engines query tributary's files.
+#   s3csv     tributary reads the CSV files from an S3-API server (TRIBUTARY_S3_ENDPOINT, e.g.
+#             s3rver from scripts/services.sh; uploaded once); DuckDB reads the same files from
+#             the local disk (its httpfs extension cannot be installed offline).
 #
 # Generates bench/data/sf<SF>/tpch/{lineitem,orders}.csv if missing, writes the catalog
 # bench/data/sf<SF>/config/catalog/tpch.properties, times each query best-of-RUNS on both
@@ -28,6 +35,7 @@ QUERIES=(q1 q6 point)
 FORMAT="${FORMAT:-csv}"
 
 die() { echo "bench: $*" >&2; exit 1; }
+now_ns() { date +%s%N; }
 
 [[ "$SF" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "scale factor must be a number, got '$SF'"
 [[ -x "$TRIBUTARY" ]] || die "$TRIBUTARY not found: build first (make build)"
@@ -54,14 +62,62 @@ if [[ "$FORMAT" == parquet ]]; then
   RESULTS="$ROOT/bench/data/results-sf$SF-parquet"
   TABLE_DIR="$DATA/parquet/tpch"
   CATALOG_LOCATION="$DATA/parquet"
+elif [[ "$FORMAT" == tparquet ]]; then
+  CONFIG="$DATA/tparquet-config"
+  RESULTS="$ROOT/bench/data/results-sf$SF-tparquet"
+  TABLE_DIR="$DATA/tparquet/tpch"
+  CATALOG_LOCATION="$DATA/tparquet"
+  WRITER="$DATA/tparquet-writer"
+  rm -rf "$DATA/tparquet" "$WRITER"
+  mkdir -p "$DATA/tparquet" "$WRITER/config/catalog" "$RESULTS"
+  printf 'connector.name=files\nlocation=%s\n' "$DATA" > "$WRITER/config/catalog/src.properties"
+  printf 'connector.name=files\nlocation=%s\n' "$DATA/tparquet" > "$WRITER/config/catalog/out.properties"
+  for table in lineitem orders; do
+    start=$(now_ns)
+    /usr/bin/time -f '%U %S' -o "$RESULTS/write-$table.cpu" "$TRIBUTARY" query --config-dir "$WRITER/config" \
+      "CREATE TABLE out.tpch.$table WITH (format = 'PARQUET') AS SELECT * FROM src.tpch.$table" 2> "$RESULTS/write-$table.err" \
+      || { cat "$RESULTS/write-$table.err" >&2; die "tributary could not write $table as Parquet"; }
+    echo "$(( ($(now_ns) - start) / 1000000 )) $(awk '{ print ($1 + $2) * 1000 }' "$RESULTS/write-$table.cpu")" \
+      > "$RESULTS/write-$table.tributary"
+  done
+  # DuckDB writes the same tables from the same CSV (SNAPPY), timed the same way (whole process).
+  mkdir -p "$WRITER/duckdb"
+  start=$(now_ns)
+  /usr/bin/time -f '%U %S' -o "$RESULTS/write.duckdb.cpu" \
+    node "$ROOT/bench/to_parquet.mjs" "$DATA/tpch" "$WRITER/duckdb" lineitem orders
+  echo "$(( ($(now_ns) - start) / 1000000 )) $(awk '{ print ($1 + $2) * 1000 }' "$RESULTS/write.duckdb.cpu")" \
+    > "$RESULTS/write.duckdb"
+  write_ms=$(( $(cut -d' ' -f1 "$RESULTS/write-lineitem.tributary") + $(cut -d' ' -f1 "$RESULTS/write-orders.tributary") ))
+  write_cpu=$(awk '{ s += $2 } END { print s }' "$RESULTS"/write-*.tributary)
+  echo "$write_ms $write_cpu $(cat "$RESULTS/write.duckdb") $(du -sb "$DATA/tparquet" | cut -f1) $(du -sb "$WRITER/duckdb" | cut -f1)" \
+    > "$RESULTS/write.summary"
+  rm -rf "$WRITER/duckdb"
+elif [[ "$FORMAT" == s3csv ]]; then
+  : "${TRIBUTARY_S3_ENDPOINT:?FORMAT=s3csv needs an S3-API server: eval \"\$(scripts/services.sh env)\" after scripts/services.sh start s3rver}"
+  CONFIG="$DATA/s3csv-config"
+  RESULTS="$ROOT/bench/data/results-sf$SF-s3csv"
+  TABLE_DIR="$DATA/tpch"
+  BUCKET="tributary-bench-sf${SF//./-}"
+  CATALOG_LOCATION="s3://$BUCKET"
+  export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-S3RVER}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-S3RVER}"
+  export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-us-east-1}"
+  s3() { aws --endpoint-url "$TRIBUTARY_S3_ENDPOINT" "$@"; }
+  if ! s3 s3api head-object --bucket "$BUCKET" --key tpch/lineitem.csv > /dev/null 2>&1; then
+    echo "bench: uploading SF $SF CSV to $TRIBUTARY_S3_ENDPOINT/$BUCKET"
+    s3 s3api create-bucket --bucket "$BUCKET" > /dev/null 2>&1 || true
+    for file in lineitem.csv lineitem.schema orders.csv orders.schema; do
+      s3 s3 cp --only-show-errors "$DATA/tpch/$file" "s3://$BUCKET/tpch/$file"
+    done
+  fi
+  mkdir -p "$CONFIG/catalog" "$RESULTS"
+  printf 'connector.name=files\nlocation=%s\ns3.endpoint=%s\ns3.access-key=%s\ns3.secret-key=%s\n' "$CATALOG_LOCATION" \
+    "$TRIBUTARY_S3_ENDPOINT" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" > "$CONFIG/catalog/tpch.properties"
 else
   TABLE_DIR="$DATA/tpch"
   CATALOG_LOCATION="$DATA"
 fi
 mkdir -p "$CONFIG/catalog" "$RESULTS"
-printf 'connector.name=files\nlocation=%s\n' "$CATALOG_LOCATION" > "$CONFIG/catalog/tpch.properties"
-
-now_ns() { date +%s%N; }
+[[ "$FORMAT" == s3csv ]] || printf 'connector.name=files\nlocation=%s\n' "$CATALOG_LOCATION" > "$CONFIG/catalog/tpch.properties"
 
 command -v /usr/bin/time > /dev/null || die "/usr/bin/time missing (apt-get install time)"
 /usr/bin/time -f '%U %S' -o "$RESULTS/startup.cpu" "$TRIBUTARY" query --config-dir "$CONFIG" 'SELECT 1' > /dev/null
@@ -109,8 +165,16 @@ done
 echo "bench: duckdb (threads=2, best of $RUNS, $FORMAT)"
 query_files=()
 for query in "${QUERIES[@]}"; do query_files+=("$ROOT/bench/queries/$query.sql"); done
-(cd "$ROOT" && FORMAT="$FORMAT" node bench/duckdb_run.mjs "$TABLE_DIR" "${query_files[@]}") > "$RESULTS/duckdb.jsonl"
+DUCKDB_FORMAT="$FORMAT"
+[[ "$FORMAT" == s3csv ]] && DUCKDB_FORMAT=csv
+(cd "$ROOT" && FORMAT="$DUCKDB_FORMAT" node bench/duckdb_run.mjs "$TABLE_DIR" "${query_files[@]}") > "$RESULTS/duckdb.jsonl"
 
 echo
 echo "TPC-H SF $SF, $FORMAT, on $(nproc) cores (results in $RESULTS)"
 node "$ROOT/bench/compare.mjs" "$RESULTS" "${QUERIES[@]}"
+if [[ -f "$RESULTS/write.summary" && "$FORMAT" == tparquet ]]; then
+  read -r t_ms t_cpu d_ms d_cpu t_bytes d_bytes < "$RESULTS/write.summary"
+  awk -v t="$t_ms" -v tc="$t_cpu" -v d="$d_ms" -v dc="$d_cpu" -v tb="$t_bytes" -v db="$d_bytes" 'BEGIN {
+    printf "write lineitem+orders as SNAPPY Parquet (whole process, from CSV): tributary %d ms (CPU %d ms, %.0f MB), DuckDB %d ms (CPU %d ms, %.0f MB), ratio %.2f\n",
+      t, tc, tb / 1e6, d, dc, db / 1e6, t / d }'
+fi
