@@ -2,8 +2,9 @@
 #
 #   make demo    install dependencies, build release, run the embedded demo
 #   make test    install dependencies, build, run every test (release, then ASan/UBSan)
-#   make bench   build, then TPC-H Q1, Q6 and a point lookup against DuckDB on CSV, then on
-#                Parquet (SF=1 by default: make bench SF=0.1)
+#   make bench   build, then TPC-H Q1, Q6 and a point lookup against DuckDB on CSV, on
+#                DuckDB-written Parquet, on tributary-written Parquet (with both engines' write
+#                times) and on CSV read from s3rver (SF=1 by default: make bench SF=0.1)
 #   make bench-relational   build, then 1M-row MariaDB/PostgreSQL scans, pushdown and mysql_fdw
 #                (starts its own MariaDB and PostgreSQL; not part of `make test`)
 #   make bench-dynamodb   build, then 100,000 DynamoDB items in dynalite: full scan vs a plain
@@ -79,6 +80,13 @@ endif
 bench: deps build
 	bench/run.sh $(SF)
 	FORMAT=parquet bench/run.sh $(SF)
+	FORMAT=tparquet bench/run.sh $(SF)
+	@export TRIBUTARY_SERVICES_DIR="$${TMPDIR:-/tmp}/tributary-bench-services.$$$$"; \
+	trap 'scripts/services.sh stop >/dev/null 2>&1' EXIT; \
+	trap 'exit 130' INT TERM; \
+	scripts/services.sh start s3rver; \
+	eval "$$(scripts/services.sh env)"; \
+	FORMAT=s3csv bench/run.sh $(SF)
 
 # Services are started in a state directory of their own and stopped on every exit.
 bench-relational: build
