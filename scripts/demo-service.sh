@@ -88,6 +88,14 @@ WHERE order_date >= DATE('2024-01-01')
 GROUP BY shipment_status
 ORDER BY total_revenue DESC;" show
 
+run_query "Beyond the recipe: land the federated result in the lake (CREATE TABLE AS, Parquet partitioned by status)" "
+CREATE TABLE default.order_facts
+WITH (format = 'PARQUET', external_location = 'file://$DIR/results/lake/order_facts/', partitioned_by = ARRAY['shipment_status'])
+AS SELECT order_id, customer_id, product_name, total_amount, order_date, shipment_status FROM default.order_analytics;"
+run_query "... and query the lake table (partition pruning: only the shipped/ folder is read)" "
+SELECT count(*) AS orders, sum(total_amount) AS revenue FROM default.order_facts WHERE shipment_status = 'shipped';" show
+find "$DIR/results/lake/order_facts" -name '*.parquet' | sed "s|$DIR/results/||" | sort
+
 say "Validation 1: aws athena list-data-catalogs"
 aws athena list-data-catalogs --region ${AWS_REGION} --query 'DataCatalogsSummary[*].{Name:CatalogName,Type:Type}' --output table
 echo
