@@ -456,8 +456,18 @@ class LakeCatalog : public Connector {
     options.compression = files::checked_compression(
         options.format, compression == def.properties.end() ? "" : compression->second);
     check_location(def.location);
+    // Registered partitions by their values as the writer spells them (CAST(v AS varchar) of the
+    // typed value), so a partition registered as '01' of an int key takes the rows of 1.
     std::map<std::vector<std::string>, std::string> registered;
-    for (const auto& p : metastore_.list_partitions(catalog_, def.database, def.name)) registered[p.values] = p.location;
+    for (const auto& p : metastore_.list_partitions(catalog_, def.database, def.name)) {
+      std::vector<std::string> canonical;
+      for (size_t i = 0; i < p.values.size() && i < def.partition_keys.size(); i++) {
+        Value typed = files::partition_value(p.values[i], hive_type(def.partition_keys[i].type));
+        canonical.push_back(typed.is_null ? std::string(files::kHiveDefaultPartition)
+                                            : cast_value(typed, Type::varchar()).to_string());
+      }
+      registered.emplace(canonical, p.location);
+    }
     options.partition_folder = [&](const std::vector<std::string>& values) {
       auto it = registered.find(values);
       if (it == registered.end()) return std::string();
@@ -479,7 +489,11 @@ class LakeCatalog : public Connector {
     auto storage = storage_for(def);
     auto outcome = files::write_table_files(*storage, folder, names, types, def.partition_keys.size(), rows, options,
                                             context.query_id);
-    commit_or_remove(*storage, outcome, [&] { register_partitions(def, outcome); });
+    files::WriteOutcome added = outcome;  // only partitions not registered yet
+    added.partitions.clear();
+    for (const auto& p : outcome.partitions)
+      if (!registered.count(p.values)) added.partitions.push_back(p);
+    commit_or_remove(*storage, outcome, [&] { register_partitions(def, added); });
     return outcome.rows;
   }
 
