@@ -111,6 +111,7 @@ bool ScanOperator::get_data(ExecContext& context, Chunk& out, SourceState* raw_s
         return false;
       }
       state->split = index;
+      state->order = index;
       state->source = node->connector->open(node->table, *splits_[index], request_);
       PageSource* source = state->source.get();
       state->cancel_hook = context.add_cancel_hook([source] { source->cancel(); });
@@ -309,7 +310,7 @@ bool ValuesOperator::get_data(ExecContext& context, Chunk& out, SourceState* sta
 // ---------------------------------------------------------------- result
 
 struct CollectorState : SinkState {
-  std::vector<Chunk> chunks;
+  std::vector<std::pair<uint64_t, Chunk>> chunks;
 };
 
 std::unique_ptr<SinkState> ResultCollector::make_sink_state(ExecContext& context, int child) {
@@ -319,7 +320,7 @@ std::unique_ptr<SinkState> ResultCollector::make_sink_state(ExecContext& context
 void ResultCollector::sink(ExecContext& context, Chunk& input, SinkState* state) {
   if (input.size == 0) return;
   context.memory.reserve((int64_t)input.memory_bytes());
-  static_cast<CollectorState*>(state)->chunks.push_back(std::move(input));
+  static_cast<CollectorState*>(state)->chunks.emplace_back(state->order, std::move(input));
 }
 
 void ResultCollector::combine(ExecContext& context, SinkState* state) {
@@ -327,6 +328,18 @@ void ResultCollector::combine(ExecContext& context, SinkState* state) {
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto& c : s->chunks) chunks_.push_back(std::move(c));
   s->chunks.clear();
+}
+
+std::vector<Chunk> ResultCollector::take() {
+  // Rows keep the source's order (files: file order, as DuckDB's preserve_insertion_order), so
+  // CREATE TABLE AS writes a sorted input as sorted row groups whose statistics prune well.
+  std::stable_sort(chunks_.begin(), chunks_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Chunk> out;
+  out.reserve(chunks_.size());
+  for (auto& c : chunks_) out.push_back(std::move(c.second));
+  chunks_.clear();
+  return out;
 }
 
 }  // namespace tributary::exec

@@ -77,11 +77,12 @@ class ResultCollector : public PhysicalOperator {
   std::unique_ptr<SinkState> make_sink_state(ExecContext& context, int child) override;
   void sink(ExecContext& context, Chunk& input, SinkState* state) override;
   void combine(ExecContext& context, SinkState* state) override;
-  std::vector<Chunk> take() { return std::move(chunks_); }
+  // The collected chunks in the order of their source positions (SinkState::order).
+  std::vector<Chunk> take();
 
  private:
   std::mutex mutex_;
-  std::vector<Chunk> chunks_;
+  std::vector<std::pair<uint64_t, Chunk>> chunks_;
 };
 
 }  // namespace tributary::exec

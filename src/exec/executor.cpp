@@ -106,6 +106,7 @@ class PipelineRunner {
             Chunk chunk;
             if (!pipeline->source->get_data(context_, chunk, source_state.get())) break;
             if (chunk.size == 0) continue;
+            if (sink_state && source_state) sink_state->order = source_state->order;
             push(pipeline, chunk, 0, states, sink_state.get());
           }
         } else {

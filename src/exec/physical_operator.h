@@ -20,9 +20,15 @@ struct OperatorState {
 };
 struct SinkState {
   virtual ~SinkState() = default;
+  // The source position of the chunks being sunk (SourceState::order), for sinks that keep the
+  // source's row order (the result collector).
+  uint64_t order = 0;
 };
 struct SourceState {
   virtual ~SourceState() = default;
+  // Where the last chunk came from in the source's own order (a scan: its split's index). One
+  // position's chunks are produced by one thread, in order.
+  uint64_t order = 0;
 };
 
 enum class OperatorResult { NEED_MORE_INPUT, HAVE_MORE_OUTPUT, FINISHED };

@@ -409,7 +409,10 @@ Vector constant_argument(const BoundExpr& expr, size_t n) {
   thread_local size_t next_victim = 0;
   auto same_value = [&](const Value& cached) {
     if (cached.type != expr.value.type || cached.is_null != expr.value.is_null) return false;
-    return cached.is_null || cached.compare(expr.value) == 0;
+    if (cached.is_null) return true;
+    // Doubles by their bits: NaN compares equal to every double in Value::compare's order.
+    if (cached.type.physical() == PhysicalType::F64) return std::memcmp(&cached.d, &expr.value.d, sizeof(double)) == 0;
+    return cached.compare(expr.value) == 0;
   };
   for (auto& e : entries) {
     if (e.expr == &expr && e.vector.capacity() >= n && e.vector.type() == expr.value.type && same_value(e.value)) {

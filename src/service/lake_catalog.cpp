@@ -255,7 +255,10 @@ class LakeCatalog : public Connector {
                                                         lake->parquet->columns()[mapping[i]].type.to_string() + " in '" +
                                                         lake->path + "' but " + data_types[i].to_string() +
                                                         " in the table");
-          data = files::make_parquet_page_source(lake->parquet, lake->row_group, mapping, data_types);
+          auto filters = compile_domain_filters(request.constraint, data_request, data_types);
+          for (size_t i = 0; i < mapping.size(); i++)  // only where the file holds the table's exact type
+            if (mapping[i] < 0 || !(lake->parquet->columns()[mapping[i]].type == data_types[i])) filters[i].reset();
+          data = files::make_parquet_page_source(lake->parquet, lake->row_group, mapping, data_types, std::move(filters));
           break;
         }
         case LakeFormat::JSON: {

@@ -761,3 +761,91 @@ TEST(ParquetWriterDuckDB, WriteFiles) {
   Table empty = all_types_table(0);
   write_for_duckdb(dir, "empty", empty, WriterOptions{});
 }
+
+// ---- skipping rows (late materialization) -------------------------------------------------
+
+// Batches of rows where each column is read or skipped at random: every read value must be the
+// row's, across page boundaries (pages skipped whole or in part), dictionary and PLAIN pages,
+// NULL runs and row groups.
+TEST(ParquetReaderSkip, ReadOrSkipEveryColumnPerBatch) {
+  Table t;
+  t.columns = {{"id", Type::bigint()}, {"s", Type::varchar()}, {"d", Type::decimal(12, 2)},
+               {"x", Type::double_()}, {"day", Type::date()}, {"b", Type::boolean()}};
+  t.values.resize(t.columns.size());
+  std::mt19937 rng(11);
+  const size_t rows = 20000;
+  for (size_t i = 0; i < rows; i++) {
+    bool null_run = (i / 700) % 5 == 3;
+    t.values[0].push_back(Value::integer(static_cast<int64_t>(i)));
+    t.values[1].push_back(null_or(null_run || rng() % 9 == 0, Value::string("k" + std::to_string(rng() % 40)), Type::varchar()));
+    t.values[2].push_back(null_or(rng() % 13 == 0, Value::decimal(static_cast<int128>(rng() % 100000) - 500, Type::decimal(12, 2)),
+                                  Type::decimal(12, 2)));
+    t.values[3].push_back(Value::floating(static_cast<double>(rng() % 1000) / 8));
+    t.values[4].push_back(null_or(null_run, Value::integer(18000 + static_cast<int64_t>(i % 365), Type::date()), Type::date()));
+    t.values[5].push_back(null_or(i % 11 == 0, Value::boolean(rng() % 2), Type::boolean()));
+  }
+  for (int page_rows : {1, 300, 2048, 5000}) {
+    for (bool dictionary : {true, false}) {
+      SCOPED_TRACE("page_rows " + std::to_string(page_rows) + (dictionary ? " dictionary" : " plain"));
+      WriterOptions o;
+      o.page_rows = page_rows;
+      o.row_group_rows = 9000;
+      o.dictionary = dictionary;
+      auto file = ParquetFile::open(std::make_shared<StringFile>(write_table(t, o, 1000)));
+      std::vector<int> all;
+      std::vector<Type> types;
+      for (size_t c = 0; c < t.columns.size(); c++) {
+        all.push_back(static_cast<int>(c));
+        types.push_back(file->columns()[c].type);
+      }
+      size_t row = 0, mismatches = 0, reads = 0, skips = 0;
+      for (size_t g = 0; g < file->row_groups().size(); g++) {
+        auto reader = file->read_row_group(static_cast<int>(g), all);
+        Chunk chunk(types, kChunkCapacity);
+        while (size_t n = reader->begin_rows()) {
+          for (size_t c = 0; c < t.columns.size(); c++) {
+            if (rng() % 3 == 0) {
+              reader->skip_column(c, n);
+              skips++;
+              continue;
+            }
+            reader->read_column(c, chunk.columns[c], n);
+            reads++;
+            for (size_t r = 0; r < n; r++) {
+              Value got = chunk.columns[c].get_value(r);
+              if (!same(got, t.values[c][row + r]) && mismatches++ < 10)
+                ADD_FAILURE() << "row " << row + r << " column " << t.columns[c].name << ": wrote "
+                              << t.values[c][row + r].to_string() << ", read " << got.to_string();
+            }
+          }
+          reader->end_rows(n);
+          row += n;
+        }
+      }
+      EXPECT_EQ(row, rows);
+      EXPECT_EQ(mismatches, 0u);
+      EXPECT_GT(reads, 0u);
+      EXPECT_GT(skips, 0u);
+    }
+  }
+}
+
+// A column skipped past its end is a clear error, never a crash.
+TEST(ParquetReaderSkip, SkippingPastTheEndIsAnError) {
+  Table t;
+  t.columns = {{"v", Type::integer()}};
+  t.values.resize(1);
+  for (int i = 0; i < 100; i++) t.values[0].push_back(Value::integer(i, Type::integer()));
+  WriterOptions o;
+  o.page_rows = 30;
+  auto file = ParquetFile::open(std::make_shared<StringFile>(write_table(t, o)));
+  auto reader = file->read_row_group(0, {0});
+  reader->skip_column(0, 90);
+  try {
+    reader->skip_column(0, 20);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("written.parquet"), std::string::npos) << e.message();
+    EXPECT_NE(e.message().find("ends 10 rows early"), std::string::npos) << e.message();
+  }
+}

@@ -322,7 +322,8 @@ std::unique_ptr<PageSource> FileTableConnector::open(const TableMetadata& table,
           throw_error(ErrorCode::TYPE_MISMATCH,
                       "column '" + wanted[i].name + "' is " + file_split->parquet->columns()[mapping[i]].type.to_string() +
                           " in '" + file_split->file.path + "' but " + types[i].to_string() + " in the table");
-      data = make_parquet_page_source(file_split->parquet, file_split->row_group, std::move(mapping), types);
+      data = make_parquet_page_source(file_split->parquet, file_split->row_group, std::move(mapping), types,
+                                      compile_domain_filters(request.constraint, data_request, types));
     } else if (file_split->file.format == FileFormat::JSON) {
       JsonScan scan;
       scan.range = range;

@@ -37,11 +37,20 @@ class StorageFile : public parquet::RandomAccessFile {
 class ParquetPageSource : public PageSource {
  public:
   ParquetPageSource(std::shared_ptr<parquet::ParquetFile> file, int row_group, std::vector<int> file_columns,
-                    std::vector<Type> types)
-      : file_(std::move(file)), row_group_(row_group), file_columns_(std::move(file_columns)), types_(std::move(types)) {
+                    std::vector<Type> types, std::vector<std::optional<DomainFilter>> filters)
+      : file_(std::move(file)),
+        row_group_(row_group),
+        file_columns_(std::move(file_columns)),
+        types_(std::move(types)),
+        filters_(std::move(filters)) {
     rows_left_ = file_->row_groups().at((size_t)row_group_).num_rows;
-    for (int c : file_columns_)
+    for (int c : file_columns_) {
+      reader_index_.push_back(c >= 0 ? (int)read_columns_.size() : -1);
       if (c >= 0) read_columns_.push_back(c);
+    }
+    filters_.resize(file_columns_.size());
+    for (size_t c = 0; c < filters_.size(); c++)
+      if (filters_[c] && reader_index_[c] >= 0) filter_order_.push_back(c);
   }
 
   PageStatus next(Chunk& out) override {
@@ -59,6 +68,7 @@ class ParquetPageSource : public PageSource {
       return rows_left_ > 0 ? PageStatus::HAVE_DATA : PageStatus::FINISHED;
     }
     if (!reader_) reader_ = file_->read_row_group(row_group_, read_columns_);
+    if (!filter_order_.empty()) return next_filtered(out);
     if (read_columns_.size() == file_columns_.size()) {
       // The scan hands over a freshly initialised chunk of the table's types: decode into it.
       if (!reader_->next_into(out)) return PageStatus::FINISHED;
@@ -82,6 +92,55 @@ class ParquetPageSource : public PageSource {
     out.size = n;
     return PageStatus::HAVE_DATA;
   }
+  // Late materialization: the filtered columns first, the others only for batches with a match.
+  PageStatus next_filtered(Chunk& out) {
+    const size_t columns = file_columns_.size();
+    bool fits = out.columns.size() == columns;
+    for (size_t c = 0; fits && c < columns; c++)
+      fits = out.columns[c].type() == types_[c] && out.columns[c].capacity() >= kChunkCapacity;
+    if (!fits) out.init(types_, kChunkCapacity);
+    if (sel_.size() < kChunkCapacity) sel_.resize(kChunkCapacity);
+    std::vector<bool> done(columns);
+    while (true) {
+      size_t n = reader_->begin_rows();
+      if (n == 0) {
+        out.size = 0;
+        return PageStatus::FINISHED;
+      }
+      if (cancelled_.load(std::memory_order_relaxed))
+        throw_error(ErrorCode::CANCELLED, "Query was cancelled while reading '" + file_->name() + "'");
+      std::fill(done.begin(), done.end(), false);
+      for (size_t i = 0; i < n; i++) sel_[i] = (uint32_t)i;
+      size_t count = n;
+      for (size_t c : filter_order_) {
+        reader_->read_column((size_t)reader_index_[c], out.columns[c], n);
+        done[c] = true;
+        count = filters_[c]->select(out.columns[c], sel_.data(), count);
+        if (count == 0) break;
+      }
+      if (count == 0) {
+        for (size_t c = 0; c < columns; c++)
+          if (!done[c] && reader_index_[c] >= 0) reader_->skip_column((size_t)reader_index_[c], n);
+        reader_->end_rows(n);
+        continue;
+      }
+      for (size_t c = 0; c < columns; c++) {
+        if (done[c]) continue;
+        if (reader_index_[c] >= 0) {
+          reader_->read_column((size_t)reader_index_[c], out.columns[c], n);
+        } else {
+          for (size_t r = 0; r < n; r++) out.columns[c].set_null(r);
+        }
+      }
+      reader_->end_rows(n);
+      out.size = n;
+      // Few matches: hand on only those rows; many: all of them (the engine's filter is cheaper
+      // than a copy of every column).
+      if (count * 4 <= n) out = out.select(sel_.data(), count);
+      return PageStatus::HAVE_DATA;
+    }
+  }
+
   uint64_t bytes_read() const override { return reader_ ? reader_->bytes_read() : 0; }
   void cancel() override { cancelled_ = true; }
   SourceMetrics metrics() const override {
@@ -95,7 +154,11 @@ class ParquetPageSource : public PageSource {
   int row_group_;
   std::vector<int> file_columns_;
   std::vector<Type> types_;
+  std::vector<std::optional<DomainFilter>> filters_;  // per column
   std::vector<int> read_columns_;
+  std::vector<int> reader_index_;     // per column: its index among read_columns_, -1 if absent
+  std::vector<size_t> filter_order_;  // the filtered columns present in the file
+  std::vector<uint32_t> sel_;
   std::unique_ptr<parquet::RowGroupReader> reader_;
   Chunk scratch_;
   int64_t rows_left_ = 0;
@@ -153,8 +216,10 @@ bool row_group_may_match(const parquet::ParquetFile& file, int row_group, const 
 }
 
 std::unique_ptr<PageSource> make_parquet_page_source(std::shared_ptr<parquet::ParquetFile> file, int row_group,
-                                                     std::vector<int> file_columns, std::vector<Type> types) {
-  return std::make_unique<ParquetPageSource>(std::move(file), row_group, std::move(file_columns), std::move(types));
+                                                     std::vector<int> file_columns, std::vector<Type> types,
+                                                     std::vector<std::optional<DomainFilter>> filters) {
+  return std::make_unique<ParquetPageSource>(std::move(file), row_group, std::move(file_columns), std::move(types),
+                                             std::move(filters));
 }
 
 }  // namespace tributary::files

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "connector/connector.h"
+#include "connector/domain_filter.h"
 #include "connectors/files/storage.h"
 #include "formats/parquet/parquet_reader.h"
 
@@ -29,7 +30,12 @@ bool row_group_may_match(const parquet::ParquetFile& file, int row_group, const 
                          const TupleDomain& constraint);
 
 // Reads the requested table columns (`file_columns[c]`, -1 = absent: NULLs) of one row group.
+// With `filters` (parallel to the columns, from compile_domain_filters), rows are materialized
+// late: each batch's filtered columns are read first, the other columns of a batch without a
+// matching row are skipped (whole pages undecoded), and sparse matches are compacted. Rows
+// outside the filters may still come back (the engine rechecks).
 std::unique_ptr<PageSource> make_parquet_page_source(std::shared_ptr<parquet::ParquetFile> file, int row_group,
-                                                     std::vector<int> file_columns, std::vector<Type> types);
+                                                     std::vector<int> file_columns, std::vector<Type> types,
+                                                     std::vector<std::optional<DomainFilter>> filters = {});
 
 }  // namespace tributary::files

@@ -127,7 +127,7 @@ ColumnChunkReader::ColumnChunkReader(const LeafDescriptor& leaf, const ColumnMet
 
 // ---- pages ------------------------------------------------------------------------------------
 
-bool ColumnChunkReader::next_page() {
+bool ColumnChunkReader::next_page(size_t skip_rows, size_t* skipped) {
   const auto* data = reinterpret_cast<const uint8_t*>(bytes_.data());
   while (pos_ < bytes_.size() && values_seen_ < num_values_) {
     uint64_t page_offset = file_offset_ + pos_;
@@ -148,6 +148,20 @@ bool ColumnChunkReader::next_page() {
     }
     const uint8_t* body = data + pos_ + header_size;
     pos_ += header_size + static_cast<size_t>(h.compressed_page_size);
+    if (skipped && leaf_.max_rep == 0 && !as_list_) {
+      // A flat column's page holds one value level per row: a page wholly inside the rows to
+      // skip is passed over without being decompressed or decoded.
+      int32_t page_values = h.type == page_type::DATA_PAGE && h.data_page_header ? h.data_page_header->num_values
+                            : h.type == page_type::DATA_PAGE_V2 && h.data_page_header_v2
+                                ? h.data_page_header_v2->num_values
+                                : -1;
+      if (page_values >= 0 && static_cast<size_t>(page_values) <= skip_rows &&
+          page_values <= num_values_ - values_seen_) {
+        values_seen_ += page_values;
+        *skipped = static_cast<size_t>(page_values);
+        return true;
+      }
+    }
     switch (h.type) {
       case page_type::DICTIONARY_PAGE: load_dictionary(h, body, page_offset); break;
       case page_type::DATA_PAGE: load_data_page_v1(h, body, page_offset); return true;
@@ -760,6 +774,49 @@ void ColumnChunkReader::fetch(E* out, size_t start, size_t n) {
     }
   } else {
     throw Error(ErrorCode::INTERNAL_ERROR, "Parquet PLAIN fetch of column " + leaf_.path);
+  }
+}
+
+void ColumnChunkReader::skip(size_t count) {
+  if (as_list_) {
+    // Lists are assembled level by level: read them into a scratch vector.
+    if (skip_scratch_.capacity() < count) skip_scratch_ = Vector(Type::varchar(), std::max(count, kChunkCapacity));
+    read_list(skip_scratch_, count);
+    return;
+  }
+  size_t done = 0;
+  while (done < count) {
+    if (level_pos_ == page_levels_) {
+      size_t skipped = 0;
+      if (!next_page(count - done, &skipped)) {
+        throw_corrupt("column " + leaf_.path + " ends " + std::to_string(count - done) + " rows early",
+                      file_offset_ + bytes_.size());
+      }
+      done += skipped;
+      continue;
+    }
+    size_t n = std::min(count - done, page_levels_ - level_pos_);
+    size_t present = n;
+    if (page_nulls_ != 0) {
+      const uint8_t* def = def_.data() + level_pos_;
+      const uint8_t max_def = static_cast<uint8_t>(leaf_.max_def);
+      present = 0;
+      for (size_t i = 0; i < n; i++) present += def[i] == max_def;
+    }
+    if (present > values_.count - value_pos_) {
+      throw_corrupt("column " + leaf_.path + " has more defined levels than values", file_offset_ + pos_);
+    }
+    if (value_source_ == ValueSource::DICTIONARY) {
+      if (indices_.size() < kIndexBatch) indices_.resize(kIndexBatch);
+      for (size_t left = present; left > 0;) {
+        size_t m = std::min(left, kIndexBatch);
+        index_decoder_->decode(indices_.data(), m);
+        left -= m;
+      }
+    }
+    value_pos_ += present;
+    level_pos_ += n;
+    done += n;
   }
 }
 

@@ -48,9 +48,15 @@ class ColumnChunkReader {
   ~ColumnChunkReader();
   // Writes the next `count` rows to out[0, count). Throws when the chunk has fewer rows.
   void read(Vector& out, size_t count);
+  // Passes over the next `count` rows: pages wholly inside them are not decompressed, the rest
+  // only advance their levels and values (dictionary indices are decoded, not gathered).
+  void skip(size_t count);
 
  private:
-  bool next_page();
+  // Loads the next data page (and any dictionary page before it). With `skipped`, a data page of
+  // a flat column holding at most `skip_rows` rows is passed over instead: *skipped is set to
+  // its row count and the current page stays exhausted.
+  bool next_page(size_t skip_rows = 0, size_t* skipped = nullptr);
   void load_data_page_v1(const PageHeader& h, const uint8_t* body, uint64_t page_offset);
   void load_data_page_v2(const PageHeader& h, const uint8_t* body, uint64_t page_offset);
   void load_dictionary(const PageHeader& h, const uint8_t* body, uint64_t page_offset);
@@ -119,6 +125,7 @@ class ColumnChunkReader {
   std::vector<uint32_t> indices_;
   std::vector<int64_t> scratch_i64_;
   std::vector<std::string_view> scratch_views_;
+  Vector skip_scratch_;  // list rows read to be skipped
 
   // List assembly state: the row being built (it may continue on the next page).
   bool row_open_ = false;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <new>
@@ -273,5 +274,19 @@ bool RowGroupReader::next_chunk(Chunk& out, bool may_reuse) {
   rows_left_ -= static_cast<int64_t>(n);
   return true;
 }
+
+size_t RowGroupReader::begin_rows() const {
+  return static_cast<size_t>(std::clamp<int64_t>(rows_left_, 0, static_cast<int64_t>(kChunkCapacity)));
+}
+
+void RowGroupReader::read_column(size_t column, Vector& out, size_t count) {
+  with_file_name(file_->name, [&] { columns_.at(column)->read(out, count); });
+}
+
+void RowGroupReader::skip_column(size_t column, size_t count) {
+  with_file_name(file_->name, [&] { columns_.at(column)->skip(count); });
+}
+
+void RowGroupReader::end_rows(size_t count) { rows_left_ -= static_cast<int64_t>(count); }
 
 }  // namespace tributary::parquet

@@ -105,6 +105,14 @@ class RowGroupReader {
   // Compressed bytes read from the file so far (Athena's DataScannedInBytes).
   uint64_t bytes_read() const { return bytes_read_; }
 
+  // Column at a time, for late materialization: begin_rows() gives the size of the next batch
+  // (0 when the row group is exhausted); every selected column is then either read into a
+  // vector of its type with room for the batch or skipped, once, and end_rows() moves on.
+  size_t begin_rows() const;
+  void read_column(size_t column, Vector& out, size_t count);
+  void skip_column(size_t column, size_t count);
+  void end_rows(size_t count);
+
  private:
   friend class ParquetFile;
   RowGroupReader() = default;
