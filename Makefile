@@ -4,7 +4,7 @@
 #   make test    install dependencies, build, run every test (release, then ASan/UBSan)
 #   make bench   build, then TPC-H Q1, Q6 and a point lookup against DuckDB on CSV, on
 #                DuckDB-written Parquet, on tributary-written Parquet (with both engines' write
-#                times) and on CSV read from s3rver (SF=1 by default: make bench SF=0.1)
+#                times) and on CSV and Parquet read from s3rver (SF=1 by default: make bench SF=0.1)
 #   make bench-relational   build, then 1M-row MariaDB/PostgreSQL scans, pushdown and mysql_fdw
 #                (starts its own MariaDB and PostgreSQL; not part of `make test`)
 #   make bench-dynamodb   build, then 100,000 DynamoDB items in dynalite: full scan vs a plain
@@ -86,7 +86,7 @@ bench: deps build
 	trap 'exit 130' INT TERM; \
 	scripts/services.sh start s3rver; \
 	eval "$$(scripts/services.sh env)"; \
-	FORMAT=s3csv bench/run.sh $(SF)
+	FORMAT=s3csv bench/run.sh $(SF) && FORMAT=s3parquet bench/run.sh $(SF)
 
 # Services are started in a state directory of their own and stopped on every exit.
 bench-relational: build

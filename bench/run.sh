@@ -12,6 +12,7 @@
 #   s3csv     tributary reads the CSV files from an S3-API server (TRIBUTARY_S3_ENDPOINT, e.g.
 #             s3rver from scripts/services.sh; uploaded once); DuckDB reads the same files from
 #             the local disk (its httpfs extension cannot be installed offline).
+#   s3parquet the same with DuckDB's Parquet copy (as FORMAT=parquet).
 #
 # Generates bench/data/sf<SF>/tpch/{lineitem,orders}.csv if missing, writes the catalog
 # bench/data/sf<SF>/config/catalog/tpch.properties, times each query best-of-RUNS on both
@@ -92,23 +93,37 @@ elif [[ "$FORMAT" == tparquet ]]; then
   echo "$write_ms $write_cpu $(cat "$RESULTS/write.duckdb") $(du -sb "$DATA/tparquet" | cut -f1) $(du -sb "$WRITER/duckdb" | cut -f1)" \
     > "$RESULTS/write.summary"
   rm -rf "$WRITER/duckdb"
-elif [[ "$FORMAT" == s3csv ]]; then
-  : "${TRIBUTARY_S3_ENDPOINT:?FORMAT=s3csv needs an S3-API server: eval \"\$(scripts/services.sh env)\" after scripts/services.sh start s3rver}"
-  CONFIG="$DATA/s3csv-config"
-  RESULTS="$ROOT/bench/data/results-sf$SF-s3csv"
-  TABLE_DIR="$DATA/tpch"
+elif [[ "$FORMAT" == s3csv || "$FORMAT" == s3parquet ]]; then
+  : "${TRIBUTARY_S3_ENDPOINT:?FORMAT=$FORMAT needs an S3-API server: eval \"\$(scripts/services.sh env)\" after scripts/services.sh start s3rver}"
+  CONFIG="$DATA/$FORMAT-config"
+  RESULTS="$ROOT/bench/data/results-sf$SF-$FORMAT"
   BUCKET="tributary-bench-sf${SF//./-}"
-  CATALOG_LOCATION="s3://$BUCKET"
   export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-S3RVER}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-S3RVER}"
   export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-us-east-1}"
   s3() { aws --endpoint-url "$TRIBUTARY_S3_ENDPOINT" "$@"; }
-  if ! s3 s3api head-object --bucket "$BUCKET" --key tpch/lineitem.csv > /dev/null 2>&1; then
-    echo "bench: uploading SF $SF CSV to $TRIBUTARY_S3_ENDPOINT/$BUCKET"
-    s3 s3api create-bucket --bucket "$BUCKET" > /dev/null 2>&1 || true
-    for file in lineitem.csv lineitem.schema orders.csv orders.schema; do
-      s3 s3 cp --only-show-errors "$DATA/tpch/$file" "s3://$BUCKET/tpch/$file"
-    done
+  if [[ "$FORMAT" == s3csv ]]; then
+    TABLE_DIR="$DATA/tpch"
+    CATALOG_LOCATION="s3://$BUCKET"
+    files=(lineitem.csv lineitem.schema orders.csv orders.schema)
+  else
+    if [[ ! -f "$DATA/parquet/tpch/lineitem.parquet" || ! -f "$DATA/parquet/tpch/orders.parquet" ]]; then
+      echo "bench: converting SF $SF to Parquet with DuckDB"
+      mkdir -p "$DATA/parquet/tpch"
+      (cd "$ROOT" && node bench/to_parquet.mjs "$DATA/tpch" "$DATA/parquet/tpch" lineitem orders)
+    fi
+    TABLE_DIR="$DATA/parquet/tpch"
+    CATALOG_LOCATION="s3://$BUCKET/parquet"
+    files=(lineitem.parquet orders.parquet)
   fi
+  s3 s3api create-bucket --bucket "$BUCKET" > /dev/null 2>&1 || true
+  for file in "${files[@]}"; do
+    key="${CATALOG_LOCATION#s3://$BUCKET}/tpch/$file"
+    key="${key#/}"
+    if ! s3 s3api head-object --bucket "$BUCKET" --key "$key" > /dev/null 2>&1; then
+      echo "bench: uploading $file to $TRIBUTARY_S3_ENDPOINT/$BUCKET/$key"
+      s3 s3 cp --only-show-errors "$TABLE_DIR/$file" "s3://$BUCKET/$key"
+    fi
+  done
   mkdir -p "$CONFIG/catalog" "$RESULTS"
   printf 'connector.name=files\nlocation=%s\ns3.endpoint=%s\ns3.access-key=%s\ns3.secret-key=%s\n' "$CATALOG_LOCATION" \
     "$TRIBUTARY_S3_ENDPOINT" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" > "$CONFIG/catalog/tpch.properties"
@@ -117,7 +132,7 @@ else
   CATALOG_LOCATION="$DATA"
 fi
 mkdir -p "$CONFIG/catalog" "$RESULTS"
-[[ "$FORMAT" == s3csv ]] || printf 'connector.name=files\nlocation=%s\n' "$CATALOG_LOCATION" > "$CONFIG/catalog/tpch.properties"
+[[ "$FORMAT" == s3* ]] || printf 'connector.name=files\nlocation=%s\n' "$CATALOG_LOCATION" > "$CONFIG/catalog/tpch.properties"
 
 command -v /usr/bin/time > /dev/null || die "/usr/bin/time missing (apt-get install time)"
 /usr/bin/time -f '%U %S' -o "$RESULTS/startup.cpu" "$TRIBUTARY" query --config-dir "$CONFIG" 'SELECT 1' > /dev/null
@@ -167,6 +182,7 @@ query_files=()
 for query in "${QUERIES[@]}"; do query_files+=("$ROOT/bench/queries/$query.sql"); done
 DUCKDB_FORMAT="$FORMAT"
 [[ "$FORMAT" == s3csv ]] && DUCKDB_FORMAT=csv
+[[ "$FORMAT" == s3parquet ]] && DUCKDB_FORMAT=parquet
 (cd "$ROOT" && FORMAT="$DUCKDB_FORMAT" node bench/duckdb_run.mjs "$TABLE_DIR" "${query_files[@]}") > "$RESULTS/duckdb.jsonl"
 
 echo

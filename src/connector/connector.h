@@ -215,6 +215,11 @@ class PageSource {
   virtual SourceMetrics metrics() const { return {}; }
   // Asks the source to stop early (KILL QUERY, closing a file): next() may then throw CANCELLED.
   virtual void cancel() {}
+  // Starts fetching the source's data in the background (object-store reads) so that it
+  // overlaps with the work on another split; true when it did (or already had). The scan then
+  // opens each thread's next split one ahead and prefetches it. Called at most once before
+  // next(), idempotent.
+  virtual bool prefetch() { return false; }
 };
 
 // CREATE EXTERNAL TABLE as a catalog receives it (types as written; the catalog maps them).

@@ -1,6 +1,8 @@
 #include "connector/domain_filter.h"
 
 #include <algorithm>
+#include <limits>
+#include <type_traits>
 
 #include "common/decimal.h"
 
@@ -9,6 +11,15 @@ namespace tributary {
 namespace {
 
 constexpr size_t kPointsThreshold = 8;
+
+template <class T>
+struct Unsigned {
+  using type = std::make_unsigned_t<T>;
+};
+template <>
+struct Unsigned<int128> {
+  using type = unsigned __int128;
+};
 
 }  // namespace
 
@@ -94,7 +105,77 @@ std::optional<DomainFilter> DomainFilter::compile(const Domain& domain, const Ty
     case PhysicalType::F64: ok = false; break;
   }
   if (!ok) return std::nullopt;
+  f.i64_closed_ = close(f.i64_);
+  f.i128_closed_ = close(f.i128_);
+  f.bool_closed_ = close(f.bool_);
   return f;
+}
+
+template <class T>
+std::vector<DomainFilter::Closed<T>> DomainFilter::close(const std::vector<Bounds<T>>& ranges) {
+  T lowest, highest;
+  if constexpr (std::is_same_v<T, int128>) {
+    highest = static_cast<int128>((static_cast<unsigned __int128>(1) << 127) - 1);
+    lowest = -highest - 1;
+  } else {
+    lowest = std::numeric_limits<T>::min();
+    highest = std::numeric_limits<T>::max();
+  }
+  std::vector<Closed<T>> out;
+  for (const auto& b : ranges) {
+    Closed<T> c{lowest, highest};
+    if (!b.low_unbounded) {
+      if (!b.low_inclusive && b.low == highest) continue;  // x > the largest value: nothing
+      c.low = b.low_inclusive ? b.low : T(b.low + 1);
+    }
+    if (!b.high_unbounded) {
+      if (!b.high_inclusive && b.high == lowest) continue;
+      c.high = b.high_inclusive ? b.high : T(b.high - 1);
+    }
+    if (c.low <= c.high) out.push_back(c);
+  }
+  return out;
+}
+
+template <class T>
+size_t DomainFilter::select_closed(const Vector& v, const std::vector<Closed<T>>& ranges, const std::vector<T>& points,
+                                   uint32_t* sel, size_t count) const {
+  if (!points.empty()) return select_typed(v, {}, points, sel, count);
+  using U = typename Unsigned<T>::type;
+  const T* data = v.data<T>();
+  const uint8_t* nulls = v.may_have_nulls() ? v.nulls() : nullptr;
+  size_t kept = 0;
+  if (ranges.size() == 1) {
+    // One interval (=, <, BETWEEN): low <= x <= high as one unsigned comparison, branch-free.
+    const U low = static_cast<U>(ranges[0].low), width = static_cast<U>(ranges[0].high) - low;
+    if (!nulls) {
+      for (size_t i = 0; i < count; i++) {
+        uint32_t row = sel[i];
+        sel[kept] = row;
+        kept += static_cast<U>(static_cast<U>(data[row]) - low) <= width;
+      }
+    } else {
+      for (size_t i = 0; i < count; i++) {
+        uint32_t row = sel[i];
+        sel[kept] = row;
+        kept += nulls[row] ? null_allowed_ : static_cast<U>(static_cast<U>(data[row]) - low) <= width;
+      }
+    }
+    return kept;
+  }
+  for (size_t i = 0; i < count; i++) {
+    uint32_t row = sel[i];
+    bool keep;
+    if (nulls && nulls[row]) {
+      keep = null_allowed_;
+    } else {
+      keep = false;
+      for (const auto& c : ranges) keep |= data[row] >= c.low && data[row] <= c.high;
+    }
+    sel[kept] = row;
+    kept += keep;
+  }
+  return kept;
 }
 
 template <class T>
@@ -148,10 +229,10 @@ size_t DomainFilter::select_typed(const Vector& v, const std::vector<Bounds<T>>&
 
 size_t DomainFilter::select(const Vector& v, uint32_t* sel, size_t count) const {
   switch (physical_) {
-    case PhysicalType::I64: return select_typed(v, i64_, i64_points_, sel, count);
-    case PhysicalType::I128: return select_typed(v, i128_, i128_points_, sel, count);
+    case PhysicalType::I64: return select_closed(v, i64_closed_, i64_points_, sel, count);
+    case PhysicalType::I128: return select_closed(v, i128_closed_, i128_points_, sel, count);
     case PhysicalType::STRING: return select_typed(v, str_, str_points_, sel, count);
-    case PhysicalType::BOOL: return select_typed(v, bool_, bool_points_, sel, count);
+    case PhysicalType::BOOL: return select_closed(v, bool_closed_, bool_points_, sel, count);
     case PhysicalType::F64: return count;
   }
   return count;

@@ -34,9 +34,19 @@ class DomainFilter {
     bool low_unbounded = true, high_unbounded = true;
     bool low_inclusive = true, high_inclusive = true;
   };
+  // An integral range as a closed interval (empty when low > high).
+  template <class T>
+  struct Closed {
+    T low, high;
+  };
   template <class T>
   size_t select_typed(const Vector& v, const std::vector<Bounds<T>>& ranges, const std::vector<T>& points,
                       uint32_t* sel, size_t count) const;
+  template <class T>
+  size_t select_closed(const Vector& v, const std::vector<Closed<T>>& ranges, const std::vector<T>& points,
+                       uint32_t* sel, size_t count) const;
+  template <class T>
+  static std::vector<Closed<T>> close(const std::vector<Bounds<T>>& ranges);
 
   PhysicalType physical_ = PhysicalType::I64;
   bool null_allowed_ = false;
@@ -51,6 +61,9 @@ class DomainFilter {
   std::vector<std::string_view> str_points_;
   std::vector<Bounds<uint8_t>> bool_;
   std::vector<uint8_t> bool_points_;
+  std::vector<Closed<int64_t>> i64_closed_;
+  std::vector<Closed<int128>> i128_closed_;
+  std::vector<Closed<uint8_t>> bool_closed_;
 };
 
 // One filter per column of a scan (table column indexes `table_columns`, of `types`), from the

@@ -39,6 +39,10 @@ struct ScanState : SourceState {
   int64_t cancel_hook = 0;
   size_t split = 0;
   uint64_t reported_bytes = 0;
+  // The thread's next split, opened and prefetching while `source` is read (sources whose
+  // prefetch() says so: object-store Parquet).
+  std::unique_ptr<PageSource> ahead;
+  size_t ahead_split = 0;
 
   planner::OperatorStats* stats = nullptr;
 
@@ -105,18 +109,33 @@ bool ScanOperator::get_data(ExecContext& context, Chunk& out, SourceState* raw_s
   while (true) {
     context.check_cancelled();
     if (!state->source) {
-      size_t index = next_split_.fetch_add(1);
-      if (index >= splits_.size()) {
-        add_time(now_nanos() - start);
-        return false;
+      size_t index;
+      if (state->ahead) {
+        index = state->ahead_split;
+        state->source = std::move(state->ahead);
+      } else {
+        index = next_split_.fetch_add(1);
+        if (index >= splits_.size()) {
+          add_time(now_nanos() - start);
+          return false;
+        }
+        state->source = node->connector->open(node->table, *splits_[index], request_);
+        node->stats->splits.fetch_add(1);
       }
       state->split = index;
       state->order = index;
-      state->source = node->connector->open(node->table, *splits_[index], request_);
       PageSource* source = state->source.get();
       state->cancel_hook = context.add_cancel_hook([source] { source->cancel(); });
       state->reported_bytes = 0;
-      node->stats->splits.fetch_add(1);
+      if (source->prefetch()) {
+        size_t next = next_split_.fetch_add(1);
+        if (next < splits_.size()) {
+          state->ahead = node->connector->open(node->table, *splits_[next], request_);
+          state->ahead_split = next;
+          node->stats->splits.fetch_add(1);
+          state->ahead->prefetch();
+        }
+      }
     }
     out.init(output_types());
     PageStatus status = state->source->next(out);

@@ -3,6 +3,7 @@
 // NULLs, several ranges, long IN lists and mixed-type bounds; and refuse what it cannot do exactly.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <numeric>
 #include <random>
 
@@ -71,6 +72,19 @@ TEST(DomainFilter, IntegersDatesAndTimestamps) {
   expect_same_as_contains(ranges, Type::bigint(), values);
   ranges.null_allowed = true;
   expect_same_as_contains(ranges, Type::bigint(), values);
+  // Bounds at the ends of the type: open ends that leave nothing, closed ones that leave all.
+  std::vector<Value> extremes = {Value::integer(INT64_MIN), Value::integer(-1), Value::integer(0), Value::integer(INT64_MAX)};
+  for (bool inclusive : {false, true}) {
+    Domain above;
+    above.ranges = {at_least(Value::integer(INT64_MAX), inclusive)};
+    expect_same_as_contains(above, Type::bigint(), extremes);
+    Domain below;
+    below.ranges = {at_most(Value::integer(INT64_MIN), inclusive)};
+    expect_same_as_contains(below, Type::bigint(), extremes);
+    Domain everything;
+    everything.ranges = {between(Value::integer(INT64_MIN), Value::integer(INT64_MAX), inclusive, inclusive)};
+    expect_same_as_contains(everything, Type::bigint(), extremes);
+  }
   Domain nulls = Domain::only_null();
   expect_same_as_contains(nulls, Type::bigint(), values);
   Domain none;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -847,5 +848,78 @@ TEST(ParquetReaderSkip, SkippingPastTheEndIsAnError) {
   } catch (const Error& e) {
     EXPECT_NE(e.message().find("written.parquet"), std::string::npos) << e.message();
     EXPECT_NE(e.message().find("ends 10 rows early"), std::string::npos) << e.message();
+  }
+}
+
+// ---- remote reads ------------------------------------------------------------------------
+
+// A file that counts its reads and may claim to be remote, or fail reads that end past an
+// offset (the footer read, which ends at the end, excepted).
+class CountingFile : public RandomAccessFile {
+ public:
+  CountingFile(std::string data, bool remote, uint64_t fail_from = UINT64_MAX)
+      : data_(std::move(data)), remote_(remote), fail_from_(fail_from) {}
+  uint64_t size() override { return data_.size(); }
+  std::string read(uint64_t offset, uint64_t length) override {
+    reads_++;
+    if (offset + length > fail_from_ && offset + length < data_.size()) throw Error(ErrorCode::SOURCE_ERROR, "remote.parquet: GET failed at offset " + std::to_string(offset));
+    return data_.substr(offset, length);
+  }
+  std::string name() const override { return "remote.parquet"; }
+  bool remote() const override { return remote_; }
+  std::atomic<int> reads_{0};
+
+ private:
+  std::string data_;
+  bool remote_;
+  uint64_t fail_from_;
+};
+
+// Column chunks of a row group: remotely, chunks near each other are one read; locally only
+// adjacent ones are merged. Values are the same either way; a failed read is the error.
+TEST(ParquetReaderRemote, NearbyChunksAreMergedIntoOneRead) {
+  Table t;
+  t.columns = {{"a", Type::bigint()}, {"b", Type::varchar()}, {"c", Type::bigint()}};
+  t.values.resize(3);
+  for (int i = 0; i < 5000; i++) {
+    t.values[0].push_back(Value::integer(i));
+    t.values[1].push_back(Value::string("row " + std::to_string(i)));
+    t.values[2].push_back(Value::integer(i * 3));
+  }
+  WriterOptions o;
+  o.row_group_rows = 5000;
+  std::string data = write_table(t, o);
+  for (bool remote : {false, true}) {
+    auto counting = std::make_shared<CountingFile>(data, remote);
+    auto file = ParquetFile::open(counting);
+    int after_footer = counting->reads_;
+    auto reader = file->read_row_group(0, {2, 0});  // a and c: b lies between them
+    EXPECT_EQ(counting->reads_ - after_footer, remote ? 1 : 2);
+    Chunk chunk;
+    size_t row = 0;
+    while (reader->next(chunk)) {
+      for (size_t r = 0; r < chunk.size; r++, row++) {
+        ASSERT_EQ(chunk.columns[0].get_value(r).i, static_cast<int64_t>(row) * 3);
+        ASSERT_EQ(chunk.columns[1].get_value(r).i, static_cast<int64_t>(row));
+      }
+    }
+    EXPECT_EQ(row, 5000u);
+    // Adjacent chunks are one read locally too.
+    after_footer = counting->reads_;
+    file->read_row_group(0, {0, 1});
+    EXPECT_EQ(counting->reads_ - after_footer, 1);
+  }
+  // A failing request is the error of the whole row group.
+  o.row_group_rows = 1000;
+  data = write_table(t, o);
+  auto failing = std::make_shared<CountingFile>(data, true, data.size() / 2);
+  auto file = ParquetFile::open(std::make_shared<StringFile>(data));
+  auto remote_file = ParquetFile::open(failing);
+  int last = static_cast<int>(file->row_groups().size()) - 1;
+  try {
+    remote_file->read_row_group(last, {0, 1, 2});
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("GET failed"), std::string::npos) << e.message();
   }
 }

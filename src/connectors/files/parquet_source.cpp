@@ -1,6 +1,7 @@
 #include "connectors/files/parquet_source.h"
 
 #include <atomic>
+#include <future>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -27,6 +28,7 @@ class StorageFile : public parquet::RandomAccessFile {
     return data;
   }
   std::string name() const override { return path_; }
+  bool remote() const override { return storage_->remote(); }
 
  private:
   std::shared_ptr<Storage> storage_;
@@ -67,7 +69,7 @@ class ParquetPageSource : public PageSource {
       rows_left_ -= (int64_t)n;
       return rows_left_ > 0 ? PageStatus::HAVE_DATA : PageStatus::FINISHED;
     }
-    if (!reader_) reader_ = file_->read_row_group(row_group_, read_columns_);
+    if (!reader_) reader_ = pending_.valid() ? pending_.get() : file_->read_row_group(row_group_, read_columns_);
     if (!filter_order_.empty()) return next_filtered(out);
     if (read_columns_.size() == file_columns_.size()) {
       // The scan hands over a freshly initialised chunk of the table's types: decode into it.
@@ -143,6 +145,15 @@ class ParquetPageSource : public PageSource {
 
   uint64_t bytes_read() const override { return reader_ ? reader_->bytes_read() : 0; }
   void cancel() override { cancelled_ = true; }
+  bool prefetch() override {
+    // Object stores: the row group's column chunks are fetched on another thread meanwhile.
+    if (!file_->remote() || read_columns_.empty()) return false;
+    if (!reader_ && !pending_.valid())
+      pending_ = std::async(std::launch::async, [file = file_, row_group = row_group_, columns = read_columns_] {
+        return file->read_row_group(row_group, columns);
+      });
+    return true;
+  }
   SourceMetrics metrics() const override {
     SourceMetrics m;
     m.access_path = "parquet row groups";
@@ -160,6 +171,7 @@ class ParquetPageSource : public PageSource {
   std::vector<size_t> filter_order_;  // the filtered columns present in the file
   std::vector<uint32_t> sel_;
   std::unique_ptr<parquet::RowGroupReader> reader_;
+  std::future<std::unique_ptr<parquet::RowGroupReader>> pending_;  // a prefetch in flight
   Chunk scratch_;
   int64_t rows_left_ = 0;
   std::atomic<bool> cancelled_{false};

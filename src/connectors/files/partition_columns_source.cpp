@@ -45,6 +45,7 @@ class PartitionColumnsSource : public PageSource {
   uint64_t bytes_read() const override { return data_->bytes_read(); }
   SourceMetrics metrics() const override { return data_->metrics(); }
   void cancel() override { data_->cancel(); }
+  bool prefetch() override { return data_->prefetch(); }
 
  private:
   std::unique_ptr<PageSource> data_;

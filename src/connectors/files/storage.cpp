@@ -247,6 +247,7 @@ class S3Storage : public Storage {
     auto location = aws::parse_s3_uri(path);
     return client_->get_object_range(location.bucket, location.key, offset, length);
   }
+  bool remote() const override { return true; }
   std::string read_all(const std::string& path) override {
     auto location = aws::parse_s3_uri(path);
     return client_->get_object(location.bucket, location.key);

@@ -38,6 +38,9 @@ class Storage {
   virtual std::unique_ptr<ByteInput> open(const std::string& path, uint64_t offset) = 0;
   // Bytes [offset, offset + length), fewer at the end of the file.
   virtual std::string read_range(const std::string& path, uint64_t offset, uint64_t length) = 0;
+  // True for object stores, where a request costs a round trip: readers then merge nearby
+  // ranges into one request and issue several requests at once.
+  virtual bool remote() const { return false; }
   // The whole (small) file.
   virtual std::string read_all(const std::string& path) = 0;
   // Stores `data` as the file at `path` (creating missing folders), replacing any file there;

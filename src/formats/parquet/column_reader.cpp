@@ -112,12 +112,14 @@ ColumnChunkReader::~ColumnChunkReader() {
   give_buffer(t_recycled.indices, indices_);
 }
 
-ColumnChunkReader::ColumnChunkReader(const LeafDescriptor& leaf, const ColumnMetaData& meta, std::string bytes,
+ColumnChunkReader::ColumnChunkReader(const LeafDescriptor& leaf, const ColumnMetaData& meta,
+                                     std::shared_ptr<const std::string> buffer, std::string_view bytes,
                                      uint64_t file_offset, bool as_list)
     : leaf_(leaf),
       codec_(meta.codec),
       num_values_(meta.num_values),
-      bytes_(std::move(bytes)),
+      buffer_(std::move(buffer)),
+      bytes_(bytes),
       file_offset_(file_offset),
       as_list_(as_list),
       page_buffer_(RecycledBuffers::gone ? std::vector<uint8_t>() : take_buffer(t_recycled.pages)),

@@ -13,8 +13,10 @@
 // encoding or codec the reader lacks. Not thread-safe.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "formats/parquet/encodings.h"
@@ -42,9 +44,10 @@ struct PageValues {
 
 class ColumnChunkReader {
  public:
-  // `bytes` is the column chunk as read from `file_offset`.
-  ColumnChunkReader(const LeafDescriptor& leaf, const ColumnMetaData& meta, std::string bytes, uint64_t file_offset,
-                    bool as_list);
+  // `bytes` is the column chunk as read from `file_offset`, inside `buffer` (which may hold
+  // other chunks of the row group too, read together).
+  ColumnChunkReader(const LeafDescriptor& leaf, const ColumnMetaData& meta, std::shared_ptr<const std::string> buffer,
+                    std::string_view bytes, uint64_t file_offset, bool as_list);
   ~ColumnChunkReader();
   // Writes the next `count` rows to out[0, count). Throws when the chunk has fewer rows.
   void read(Vector& out, size_t count);
@@ -93,7 +96,8 @@ class ColumnChunkReader {
   LeafDescriptor leaf_;
   int32_t codec_;
   int64_t num_values_;  // levels in the chunk
-  std::string bytes_;
+  std::shared_ptr<const std::string> buffer_;
+  std::string_view bytes_;
   uint64_t file_offset_;
   bool as_list_;
   size_t pos_ = 0;

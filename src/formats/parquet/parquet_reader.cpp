@@ -5,9 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <new>
+#include <thread>
 
 #include "common/error.h"
 #include "formats/parquet/column_reader.h"
@@ -83,6 +86,12 @@ struct FileState {
 namespace {
 
 constexpr uint64_t kTailRead = 64 * 1024;
+// Remote reads: column chunks at most this far apart are fetched in one request (the bytes in
+// between are read and dropped; a request costs more than that), up to kMaxMergedRead bytes
+// a request, and up to kParallelReads requests at once.
+constexpr uint64_t kRemoteGap = 1 << 20;
+constexpr uint64_t kMaxMergedRead = 64 << 20;
+constexpr size_t kParallelReads = 8;
 
 // Runs `f`, prefixing the file name to the messages of errors it throws.
 template <class F>
@@ -205,6 +214,7 @@ const std::vector<RowGroupInfo>& ParquetFile::row_groups() const { return state_
 int64_t ParquetFile::num_rows() const { return state_->metadata.num_rows; }
 const std::string& ParquetFile::name() const { return state_->name; }
 const std::string& ParquetFile::created_by() const { return state_->metadata.created_by; }
+bool ParquetFile::remote() const { return state_->file->remote(); }
 
 std::unique_ptr<RowGroupReader> ParquetFile::read_row_group(int row_group, const std::vector<int>& column_indexes) {
   const FileState& s = *state_;
@@ -217,6 +227,13 @@ std::unique_ptr<RowGroupReader> ParquetFile::read_row_group(int row_group, const
   reader->file_ = state_;
   const RowGroup& rg = s.metadata.row_groups[row_group];
   reader->rows_left_ = rg.num_rows;
+  struct Wanted {
+    int leaf;
+    bool is_list;
+    Type type;
+    uint64_t start, length;
+  };
+  std::vector<Wanted> wanted;
   for (int index : column_indexes) {
     if (index < 0 || static_cast<size_t>(index) >= s.schema.columns.size()) {
       throw Error(ErrorCode::INVALID_ARGUMENT, s.name + ": column " + std::to_string(index) + " does not exist");
@@ -239,11 +256,60 @@ std::unique_ptr<RowGroupReader> ParquetFile::read_row_group(int row_group, const
                 start);
       }
     });
-    std::string bytes = s.file->read(start, length);
-    reader->bytes_read_ += length;
-    reader->columns_.push_back(
-        std::make_unique<ColumnChunkReader>(s.schema.leaves[leaf], m, std::move(bytes), start, info.is_list));
-    reader->types_.push_back(info.type);
+    wanted.push_back({leaf, info.is_list, info.type, start, length});
+  }
+  // The reads: chunks next to each other (or, remotely, within kRemoteGap) in one read each.
+  const bool remote = s.file->remote();
+  const uint64_t gap = remote ? kRemoteGap : 0;
+  std::vector<size_t> order(wanted.size());
+  for (size_t i = 0; i < order.size(); i++) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return wanted[a].start < wanted[b].start; });
+  struct Read {
+    uint64_t start, end;
+    std::shared_ptr<std::string> data;
+  };
+  std::vector<Read> reads;
+  std::vector<size_t> read_of(wanted.size());
+  for (size_t i : order) {
+    const Wanted& w = wanted[i];
+    if (reads.empty() || w.start > reads.back().end + gap || w.start + w.length - reads.back().start > kMaxMergedRead) {
+      reads.push_back({w.start, w.start + w.length, nullptr});
+    } else {
+      reads.back().end = std::max(reads.back().end, w.start + w.length);
+    }
+    read_of[i] = reads.size() - 1;
+  }
+  auto fetch = [&](Read& r) { r.data = std::make_shared<std::string>(s.file->read(r.start, r.end - r.start)); };
+  if (remote && reads.size() > 1) {
+    // Requests in flight together (each a ranged GET), at most kParallelReads at a time.
+    std::vector<std::exception_ptr> errors(reads.size());
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t i; (i = next.fetch_add(1)) < reads.size();) {
+        try {
+          fetch(reads[i]);
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t t = 1; t < std::min(reads.size(), kParallelReads); t++) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
+    for (auto& e : errors)
+      if (e) std::rethrow_exception(e);
+  } else {
+    for (auto& r : reads) fetch(r);
+  }
+  for (size_t i = 0; i < wanted.size(); i++) {
+    const Wanted& w = wanted[i];
+    const Read& r = reads[read_of[i]];
+    std::string_view bytes(r.data->data() + (w.start - r.start), w.length);
+    reader->bytes_read_ += w.length;
+    reader->columns_.push_back(std::make_unique<ColumnChunkReader>(
+        s.schema.leaves[w.leaf], *rg.columns[w.leaf].meta_data, r.data, bytes, w.start, w.is_list));
+    reader->types_.push_back(w.type);
   }
   return reader;
 }

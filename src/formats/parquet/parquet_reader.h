@@ -33,6 +33,10 @@ class RandomAccessFile {
   virtual std::string read(uint64_t offset, uint64_t length) = 0;
   // The name used in error messages (a path or URL, never a credential).
   virtual std::string name() const = 0;
+  // True when each read is a network request (object stores): the reader then merges the
+  // column chunks of a row group that lie close together into one read and issues the reads
+  // of a row group in parallel. Local files read adjacent chunks in one read only.
+  virtual bool remote() const { return false; }
 };
 
 // A local file read with pread(2); throws Error(SOURCE_ERROR) when it cannot be opened.
@@ -78,6 +82,8 @@ class ParquetFile {
   const std::string& name() const;
   // The writer as recorded in the footer ("DuckDB version ...").
   const std::string& created_by() const;
+  // Whether reads are network requests (RandomAccessFile::remote()).
+  bool remote() const;
 
   // Reads the chosen top-level columns (indexes into columns(), in the order of the output
   // chunk's columns) of one row group. Only those columns' byte ranges are read, one read per
