@@ -291,10 +291,11 @@ void Connector::drop_table(const std::string&, const std::string&, bool) { no_dd
 std::string Connector::show_create_table(const std::string&, const std::string&) {
   no_ddl(*this, "SHOW CREATE TABLE");
 }
-uint64_t Connector::create_table_as(const TableDefinition&, const std::vector<Chunk>&, const WriteContext&) {
+std::unique_ptr<TableWriteSession> Connector::begin_create_table_as(const TableDefinition&, const WriteContext&) {
   no_ddl(*this, "CREATE TABLE AS");
 }
-uint64_t Connector::insert(const std::string&, const std::string&, const std::vector<Chunk>&, const WriteContext&) {
+std::unique_ptr<TableWriteSession> Connector::begin_insert(const std::string&, const std::string&,
+                                                           const WriteContext&) {
   no_ddl(*this, "INSERT INTO");
 }
 std::vector<std::string> Connector::list_partitions(const std::string&, const std::string&) {

@@ -248,6 +248,18 @@ struct WriteContext {
   std::string default_location;  // CTAS without external_location (Athena: <results>/tables/<id>/); may be empty
 };
 
+// A CREATE TABLE AS or INSERT INTO in progress: rows are written as the query produces them
+// (write() is called from one thread at a time), commit() stores what is still open and makes
+// it part of the table. Destroyed without commit() (the query failed or was cancelled), it
+// deletes what it wrote: the table stays as it was (CREATE TABLE AS: there is none).
+class TableWriteSession {
+ public:
+  virtual ~TableWriteSession() = default;
+  virtual void write(const Chunk& rows) = 0;
+  // Returns the rows written.
+  virtual uint64_t commit() = 0;
+};
+
 class Connector {
  public:
   virtual ~Connector() = default;
@@ -255,13 +267,14 @@ class Connector {
   // CREATE TABLE AS: `table` holds the query's columns (types as engine type names, e.g.
   // "decimal(12,2)"), the partition columns (also typed, last in the query's order), the
   // location (external_location) and the remaining WITH properties in `properties`
-  // (format, write_compression, field_delimiter, ...; list values comma-joined). `rows` are
-  // laid out as columns then partition columns. Returns the rows written. Default: NOT_SUPPORTED.
-  virtual uint64_t create_table_as(const TableDefinition& table, const std::vector<Chunk>& rows,
-                                   const WriteContext& context);
-  // INSERT INTO: `rows` have the table's columns (as get_table() lists them) and types.
-  virtual uint64_t insert(const std::string& schema, const std::string& table, const std::vector<Chunk>& rows,
-                          const WriteContext& context);
+  // (format, write_compression, field_delimiter, ...; list values comma-joined). Checks all of
+  // it (and that the location is free) before the query runs. Rows are laid out as columns
+  // then partition columns. Default: NOT_SUPPORTED.
+  virtual std::unique_ptr<TableWriteSession> begin_create_table_as(const TableDefinition& table,
+                                                                   const WriteContext& context);
+  // INSERT INTO: rows have the table's columns (as get_table() lists them) and types.
+  virtual std::unique_ptr<TableWriteSession> begin_insert(const std::string& schema, const std::string& table,
+                                                          const WriteContext& context);
 
   // DDL of catalogs that own their metadata (the AwsDataCatalog). Default: NOT_SUPPORTED.
   virtual void create_schema(const std::string& schema, const std::string& location,

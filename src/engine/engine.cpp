@@ -335,12 +335,28 @@ StatementResult Engine::run_write(const std::string& sql, const sql::Statement& 
   WriteContext context{session.query_id.empty() ? random_query_id() : session.query_id, session.default_table_location};
   StatementResult result;
   result.is_query = false;
-  auto run = [&](std::vector<std::string>& names, std::vector<Type>& types, std::vector<Chunk>& chunks) {
-    StatementResult rows = run_query(sql, *statement.query, session, control, false, false);
-    names = std::move(rows.names);
-    types = std::move(rows.types);
-    chunks = std::move(rows.chunks);
+  auto check_cancel = [&] {
+    if (control.cancel && control.cancel->load()) throw_error(ErrorCode::CANCELLED, "Query was cancelled by the user");
+  };
+  // The query's columns, from binding (the rows are written as it runs).
+  std::vector<std::string> names;
+  std::vector<Type> types;
+  auto bind = [&] {
+    planner::Binder binder(*resolver_, session);
+    auto bound = binder.bind_query(*statement.query);
+    names = bound.names;
+    for (const auto& c : bound.plan->columns) types.push_back(c.type);
+  };
+  // Runs the query, each chunk through `write` as it is produced (in the query's order).
+  uint64_t produced = 0;
+  auto run = [&](const std::function<void(Chunk&)>& write) {
+    std::function<void(Chunk&)> consumer = [&](Chunk& chunk) {
+      produced += chunk.size;
+      write(chunk);
+    };
+    StatementResult rows = run_query(sql, *statement.query, session, control, false, false, &consumer);
     result.stats = rows.stats;
+    result.stats.rows = produced;
     result.executed_plan = std::move(rows.executed_plan);
   };
 
@@ -353,17 +369,7 @@ StatementResult Engine::run_write(const std::string& sql, const sql::Statement& 
       }
       fail(ErrorCode::ALREADY_EXISTS, "Table '" + key + "' already exists");
     }
-    std::vector<std::string> names;
-    std::vector<Type> types;
-    std::vector<Chunk> chunks;
-    if (statement.with_data) {
-      run(names, types, chunks);
-    } else {
-      planner::Binder binder(*resolver_, session);
-      auto bound = binder.bind_query(*statement.query);
-      names = bound.names;
-      for (const auto& c : bound.plan->columns) types.push_back(c.type);
-    }
+    bind();
     if (!statement.column_names.empty()) {
       if (statement.column_names.size() != names.size())
         fail(ErrorCode::INVALID_ARGUMENT, "Column alias list has " + std::to_string(statement.column_names.size()) +
@@ -418,8 +424,23 @@ StatementResult Engine::run_write(const std::string& sql, const sql::Statement& 
       }
     for (size_t i = 0; i < names.size(); i++)
       (i < data_columns ? table.columns : table.partition_columns).push_back({names[i], types[i].to_string(), ""});
-    if (control.cancel && control.cancel->load()) throw_error(ErrorCode::CANCELLED, "Query was cancelled by the user");
-    result.update_count = (int64_t)connector->create_table_as(table, chunks, context);
+    check_cancel();
+    // The catalog checks the definition and the location before the query runs; a failure
+    // from here on deletes what was written (the session's destructor).
+    auto writer = connector->begin_create_table_as(table, context);
+    if (statement.with_data) {
+      run([&](Chunk& chunk) {
+        for (size_t c = 0; c < types.size() && c < chunk.columns.size(); c++)
+          if (!(chunk.columns[c].type() == types[c])) {
+            Vector cast(types[c], std::max<size_t>(chunk.size, 1));
+            cast_vector(chunk.columns[c], cast, chunk.size, false);
+            chunk.columns[c] = std::move(cast);
+          }
+        writer->write(chunk);
+      });
+    }
+    check_cancel();
+    result.update_count = (int64_t)writer->commit();
     return result;
   }
 
@@ -446,10 +467,7 @@ StatementResult Engine::run_write(const std::string& sql, const sql::Statement& 
       targets.push_back(index);
     }
   }
-  std::vector<std::string> names;
-  std::vector<Type> types;
-  std::vector<Chunk> chunks;
-  run(names, types, chunks);
+  bind();
   std::vector<Type> table_types, target_types;
   for (const auto& c : table->columns) table_types.push_back(c.type);
   for (int t : targets) target_types.push_back(table_types[t]);
@@ -458,9 +476,10 @@ StatementResult Engine::run_write(const std::string& sql, const sql::Statement& 
   if (!compatible)
     fail(ErrorCode::TYPE_MISMATCH, "Insert query has mismatched column types: Table: " + type_list(target_types) +
                                        ", Query: " + type_list(types));
-  std::vector<Chunk> rows;
-  for (const Chunk& chunk : chunks) {
-    if (chunk.size == 0) continue;
+  check_cancel();
+  auto writer = connector->begin_insert(schema, name, context);
+  // Each chunk in the table's layout: listed columns cast to the table's types, others NULL.
+  run([&](Chunk& chunk) {
     Chunk out;
     out.size = chunk.size;
     for (size_t c = 0; c < table_types.size(); c++) {
@@ -473,20 +492,21 @@ StatementResult Engine::run_write(const std::string& sql, const sql::Statement& 
       if (in.type() == table_types[c]) {
         out.columns.push_back(in);
       } else {
-        Vector cast(table_types[c], chunk.size);
+        Vector cast(table_types[c], std::max<size_t>(chunk.size, 1));
         cast_vector(in, cast, chunk.size, false);
         out.columns.push_back(std::move(cast));
       }
     }
-    rows.push_back(std::move(out));
-  }
-  if (control.cancel && control.cancel->load()) throw_error(ErrorCode::CANCELLED, "Query was cancelled by the user");
-  result.update_count = (int64_t)connector->insert(schema, name, rows, context);
+    writer->write(out);
+  });
+  check_cancel();
+  result.update_count = (int64_t)writer->commit();
   return result;
 }
 
 StatementResult Engine::run_query(const std::string& sql, const sql::Query& query, planner::Session& session,
-                                  const QueryControl& control, bool explain, bool analyze) {
+                                  const QueryControl& control, bool explain, bool analyze,
+                                  const std::function<void(Chunk&)>* consumer) {
   auto start = std::chrono::steady_clock::now();
   planner::Binder binder(*resolver_, session);
   planner::BoundQuery bound = binder.bind_query(query);
@@ -557,7 +577,8 @@ StatementResult Engine::run_query(const std::string& sql, const sql::Query& quer
   };
   std::vector<Chunk> chunks;
   try {
-    chunks = exec::execute_plan(plan, context);
+    if (consumer) exec::execute_plan(plan, context, *consumer);
+    else chunks = exec::execute_plan(plan, context);
   } catch (...) {
     stop_watching();
     if (over_limit)

@@ -4,6 +4,7 @@
 // Thread-safe: many statements may run at once.
 #pragma once
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -95,8 +96,10 @@ class Engine {
 
  private:
   class Resolver;
+  // With `consumer`, the rows stream to it (in result order) instead of being returned.
   StatementResult run_query(const std::string& sql, const sql::Query& query, planner::Session& session,
-                            const QueryControl& control, bool explain, bool analyze);
+                            const QueryControl& control, bool explain, bool analyze,
+                            const std::function<void(Chunk&)>* consumer = nullptr);
   StatementResult run_metadata(const sql::Statement& statement, planner::Session& session);
   StatementResult run_write(const std::string& sql, const sql::Statement& statement, planner::Session& session,
                             const QueryControl& control);

@@ -1,6 +1,7 @@
 #include "exec/basic_operators.h"
 
 #include <algorithm>
+#include <optional>
 #include <thread>
 
 namespace tributary::exec {
@@ -43,6 +44,9 @@ struct ScanState : SourceState {
   // prefetch() says so: object-store Parquet).
   std::unique_ptr<PageSource> ahead;
   size_t ahead_split = 0;
+  // A split that ended with its last chunk, reported done when the next call comes (by then
+  // that chunk has been pushed through the pipeline).
+  std::optional<size_t> ended;
 
   planner::OperatorStats* stats = nullptr;
 
@@ -106,6 +110,10 @@ std::unique_ptr<SourceState> ScanOperator::make_source_state(ExecContext& contex
 bool ScanOperator::get_data(ExecContext& context, Chunk& out, SourceState* raw_state) {
   auto* state = static_cast<ScanState*>(raw_state);
   uint64_t start = now_nanos();
+  if (state->ended) {
+    if (split_done_) split_done_(*state->ended);
+    state->ended.reset();
+  }
   while (true) {
     context.check_cancelled();
     if (!state->source) {
@@ -151,7 +159,11 @@ bool ScanOperator::get_data(ExecContext& context, Chunk& out, SourceState* raw_s
       if (future.valid()) future.wait();
       continue;
     }
-    if (status == PageStatus::FINISHED) state->close();
+    if (status == PageStatus::FINISHED) {
+      state->close();
+      if (out.size > 0) state->ended = state->split;
+      else if (split_done_) split_done_(state->split);
+    }
     if (out.size > 0) {
       context.rows_scanned.fetch_add(out.size);
       add_output_rows(out.size);
@@ -338,6 +350,17 @@ std::unique_ptr<SinkState> ResultCollector::make_sink_state(ExecContext& context
 
 void ResultCollector::sink(ExecContext& context, Chunk& input, SinkState* state) {
   if (input.size == 0) return;
+  if (consumer_) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (state->order == next_position_) {
+      consumer_(input);
+    } else {
+      memory_ = &context.memory;
+      memory_->reserve((int64_t)input.memory_bytes());
+      waiting_[state->order].push_back(std::move(input));
+    }
+    return;
+  }
   context.memory.reserve((int64_t)input.memory_bytes());
   static_cast<CollectorState*>(state)->chunks.emplace_back(state->order, std::move(input));
 }
@@ -347,6 +370,45 @@ void ResultCollector::combine(ExecContext& context, SinkState* state) {
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto& c : s->chunks) chunks_.push_back(std::move(c));
   s->chunks.clear();
+}
+
+void ResultCollector::position_done(uint64_t position) {
+  if (!consumer_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (position >= next_position_) done_.insert(position);
+  emit_ready();
+}
+
+void ResultCollector::emit_ready() {
+  while (true) {
+    // The chunks of the current lowest position that waited (it was not the lowest then).
+    auto waiting = waiting_.find(next_position_);
+    if (waiting != waiting_.end()) {
+      for (auto& chunk : waiting->second) {
+        memory_->release((int64_t)chunk.memory_bytes());
+        consumer_(chunk);
+      }
+      waiting_.erase(waiting);
+    }
+    auto done = done_.find(next_position_);
+    if (done == done_.end()) return;
+    done_.erase(done);
+    next_position_++;
+  }
+}
+
+void ResultCollector::finalize(ExecContext& context, int child) {
+  if (!consumer_) return;
+  // Every thread has stopped (some positions may never have reported their end: LIMIT stops
+  // early): what still waits goes out in position order.
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& [position, chunks] : waiting_)
+    for (auto& chunk : chunks) {
+      memory_->release((int64_t)chunk.memory_bytes());
+      consumer_(chunk);
+    }
+  waiting_.clear();
+  done_.clear();
 }
 
 std::vector<Chunk> ResultCollector::take() {

@@ -2,7 +2,9 @@
 // values (source), and the result collector (sink).
 #pragma once
 #include <atomic>
+#include <map>
 #include <mutex>
+#include <set>
 
 #include "exec/physical_operator.h"
 
@@ -17,8 +19,10 @@ class ScanOperator : public PhysicalOperator {
   std::unique_ptr<SourceState> make_source_state(ExecContext& context) override;
   bool get_data(ExecContext& context, Chunk& out, SourceState* state) override;
   int source_parallelism() const override { return (int)splits_.size(); }
+  void set_position_listener(std::function<void(uint64_t)> listener) override { split_done_ = std::move(listener); }
 
  private:
+  std::function<void(uint64_t)> split_done_;
   std::vector<std::shared_ptr<Split>> splits_;
   std::atomic<size_t> next_split_{0};
   ScanRequest request_;  // the plan's request plus dynamic filters
@@ -70,19 +74,37 @@ class ValuesOperator : public PhysicalOperator {
 };
 
 // Collects the final result. Keeps chunk order when fed by one thread.
+// The query's result: rows in the order of their source positions (SinkState::order; a scan's
+// splits), either collected (take()) or, with a consumer, streamed to it as soon as every
+// earlier position has ended (position_done()): one call at a time, in order, holding only
+// the chunks of positions that finished early.
 class ResultCollector : public PhysicalOperator {
  public:
-  explicit ResultCollector(planner::PlanNode* node) : PhysicalOperator(node) {}
+  explicit ResultCollector(planner::PlanNode* node, std::function<void(Chunk&)> consumer = nullptr)
+      : PhysicalOperator(node), consumer_(std::move(consumer)) {}
   bool is_sink() const override { return true; }
   std::unique_ptr<SinkState> make_sink_state(ExecContext& context, int child) override;
   void sink(ExecContext& context, Chunk& input, SinkState* state) override;
   void combine(ExecContext& context, SinkState* state) override;
+  void finalize(ExecContext& context, int child) override;
+  // Thread-safe: every chunk of source position `position` has been sunk.
+  void position_done(uint64_t position);
+  bool streaming() const { return consumer_ != nullptr; }
   // The collected chunks in the order of their source positions (SinkState::order).
   std::vector<Chunk> take();
 
  private:
+  void emit_ready();  // REQUIRES(mutex_)
+
+  std::function<void(Chunk&)> consumer_;
   std::mutex mutex_;
   std::vector<std::pair<uint64_t, Chunk>> chunks_;
+  // Streaming: the lowest position not yet ended, the later ones that have, and the chunks
+  // waiting for earlier positions.
+  uint64_t next_position_ = 0;
+  std::set<uint64_t> done_;
+  std::map<uint64_t, std::vector<Chunk>> waiting_;
+  MemoryTracker* memory_ = nullptr;  // where waiting chunks are accounted
 };
 
 }  // namespace tributary::exec

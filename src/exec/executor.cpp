@@ -175,15 +175,31 @@ class PipelineRunner {
 
 }  // namespace
 
-std::vector<Chunk> execute_plan(const planner::PlanPtr& plan, ExecContext& context) {
+namespace {
+
+void run_into(const planner::PlanPtr& plan, ExecContext& context, ResultCollector& collector) {
   auto root = build_operator(plan.get(), context);
-  ResultCollector collector(plan.get());
   PipelineBuilder builder;
   Pipeline* top = builder.new_pipeline(&collector, 0);
   builder.build(root.get(), top);
+  // The result's own pipeline reports when each source position (split) ends, for streaming.
+  if (collector.streaming())
+    top->source->set_position_listener([&collector](uint64_t position) { collector.position_done(position); });
   PipelineRunner runner(context);
   runner.run(top);
+}
+
+}  // namespace
+
+std::vector<Chunk> execute_plan(const planner::PlanPtr& plan, ExecContext& context) {
+  ResultCollector collector(plan.get());
+  run_into(plan, context, collector);
   return collector.take();
+}
+
+void execute_plan(const planner::PlanPtr& plan, ExecContext& context, const std::function<void(Chunk&)>& consumer) {
+  ResultCollector collector(plan.get(), consumer);
+  run_into(plan, context, collector);
 }
 
 }  // namespace tributary::exec

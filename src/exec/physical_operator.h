@@ -6,6 +6,7 @@
 // thread; methods marked thread-safe are called from all pipeline threads.
 #pragma once
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -52,6 +53,9 @@ class PhysicalOperator {
   virtual bool get_data(ExecContext& context, Chunk& out, SourceState* state) { return false; }
   virtual int source_parallelism() const { return 1; }
   virtual bool source_is_ordered() const { return false; }
+  // For a source whose SourceState::order positions end one by one (a scan's splits): called,
+  // thread-safe, once every chunk of a position has been produced and handed on.
+  virtual void set_position_listener(std::function<void(uint64_t)> listener) {}
 
   // Operator role
   virtual bool is_streaming() const { return false; }

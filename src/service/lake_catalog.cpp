@@ -332,8 +332,8 @@ class LakeCatalog : public Connector {
     metastore_.create_table(external, if_not_exists);
   }
   // --- CREATE TABLE AS / INSERT INTO ------------------------------------------------------
-  uint64_t create_table_as(const TableDefinition& table, const std::vector<Chunk>& rows,
-                           const WriteContext& context) override {
+  std::unique_ptr<TableWriteSession> begin_create_table_as(const TableDefinition& table,
+                                                           const WriteContext& context) override {
     auto database = require_database(table.schema);
     if (metastore_.find_table(catalog_, table.schema, table.name))
       throw_error(ErrorCode::ALREADY_EXISTS, "Table '" + table.schema + "." + table.name + "' already exists");
@@ -391,8 +391,8 @@ class LakeCatalog : public Connector {
     if (location.back() != '/') location += '/';
     std::string folder = storage_path(location);
     auto storage = files::storage_for(folder, {}, "AwsDataCatalog");
-    // Two CTAS into one location at once would each see it empty: one waits its turn out.
-    LocationClaim claim(*this, folder);
+    // Two CTAS into one location at once would each see it empty: the second is refused.
+    auto claim = std::make_shared<LocationClaim>(*this, folder);
     if (storage->has_any(folder))
       throw_error(ErrorCode::ALREADY_EXISTS, "Target directory for table '" + table.schema + "." + table.name +
                                                  "' already exists: " + location +
@@ -414,29 +414,34 @@ class LakeCatalog : public Connector {
     external.location = location;
     set_write_properties(external, options);
     // Hive's `timestamp` reads back as timestamp(3): store what it will read (Athena writes millis).
-    std::vector<Chunk> rounded;
+    std::vector<size_t> rounded;
     for (size_t c = 0; c < types.size(); c++) {
       if (types[c].id != TypeId::TIMESTAMP || types[c].precision == 3) continue;
-      if (rounded.empty()) rounded = rows;
-      Type millis = Type::timestamp(3);
-      for (auto& chunk : rounded) {
-        Vector cast(millis, std::max<size_t>(chunk.size, 1));
-        cast_vector(chunk.columns[c], cast, chunk.size, false);
-        chunk.columns[c] = std::move(cast);
-      }
-      types[c] = millis;
+      rounded.push_back(c);
+      types[c] = Type::timestamp(3);
     }
-    auto outcome = files::write_table_files(*storage, folder, names, types, table.partition_columns.size(),
-                                            rounded.empty() ? rows : rounded, options, context.query_id);
-    commit_or_remove(*storage, outcome, [&] {
+    std::function<Chunk(const Chunk&)> prepare;
+    if (!rounded.empty())
+      prepare = [rounded](const Chunk& rows) {
+        Chunk out = rows;
+        for (size_t c : rounded) {
+          Vector cast(Type::timestamp(3), std::max<size_t>(rows.size, 1));
+          cast_vector(rows.columns[c], cast, rows.size, false);
+          out.columns[c] = std::move(cast);
+        }
+        return out;
+      };
+    auto writer = std::make_unique<files::TableFileWriter>(*storage, folder, names, types,
+                                                           table.partition_columns.size(), options, context.query_id);
+    auto on_commit = [this, external](const files::WriteOutcome& outcome) {
       metastore_.create_table(external, false);
       register_partitions(external, outcome);
-    });
-    return outcome.rows;
+    };
+    return std::make_unique<files::FilesWriteSession>(storage, std::move(writer), on_commit, prepare, claim);
   }
 
-  uint64_t insert(const std::string& schema, const std::string& table, const std::vector<Chunk>& rows,
-                  const WriteContext& context) override {
+  std::unique_ptr<TableWriteSession> begin_insert(const std::string& schema, const std::string& table,
+                                                  const WriteContext& context) override {
     auto def = require_table(schema, table);
     files::WriteOptions options;
     switch (lake_format(def)) {
@@ -461,7 +466,7 @@ class LakeCatalog : public Connector {
     check_location(def.location);
     // Registered partitions by their values as the writer spells them (CAST(v AS varchar) of the
     // typed value), so a partition registered as '01' of an int key takes the rows of 1.
-    std::map<std::vector<std::string>, std::string> registered;
+    auto registered = std::make_shared<std::map<std::vector<std::string>, std::string>>();
     for (const auto& p : metastore_.list_partitions(catalog_, def.database, def.name)) {
       std::vector<std::string> canonical;
       for (size_t i = 0; i < p.values.size() && i < def.partition_keys.size(); i++) {
@@ -469,11 +474,11 @@ class LakeCatalog : public Connector {
         canonical.push_back(typed.is_null ? std::string(files::kHiveDefaultPartition)
                                             : cast_value(typed, Type::varchar()).to_string());
       }
-      registered.emplace(canonical, p.location);
+      registered->emplace(canonical, p.location);
     }
-    options.partition_folder = [&](const std::vector<std::string>& values) {
-      auto it = registered.find(values);
-      if (it == registered.end()) return std::string();
+    options.partition_folder = [this, registered](const std::vector<std::string>& values) {
+      auto it = registered->find(values);
+      if (it == registered->end()) return std::string();
       check_location(it->second);
       return storage_path(it->second);
     };
@@ -490,14 +495,16 @@ class LakeCatalog : public Connector {
     }
     std::string folder = storage_path(def.location);
     auto storage = storage_for(def);
-    auto outcome = files::write_table_files(*storage, folder, names, types, def.partition_keys.size(), rows, options,
-                                            context.query_id);
-    files::WriteOutcome added = outcome;  // only partitions not registered yet
-    added.partitions.clear();
-    for (const auto& p : outcome.partitions)
-      if (!registered.count(p.values)) added.partitions.push_back(p);
-    commit_or_remove(*storage, outcome, [&] { register_partitions(def, added); });
-    return outcome.rows;
+    auto writer = std::make_unique<files::TableFileWriter>(*storage, folder, names, types, def.partition_keys.size(),
+                                                           options, context.query_id);
+    auto on_commit = [this, def, registered](const files::WriteOutcome& outcome) {
+      files::WriteOutcome added = outcome;  // only partitions not registered yet
+      added.partitions.clear();
+      for (const auto& p : outcome.partitions)
+        if (!registered->count(p.values)) added.partitions.push_back(p);
+      register_partitions(def, added);
+    };
+    return std::make_unique<files::FilesWriteSession>(storage, std::move(writer), on_commit);
   }
 
   void drop_table(const std::string& schema, const std::string& table, bool if_exists) override {
@@ -634,16 +641,6 @@ class LakeCatalog : public Connector {
   }
 
   // Records written files in the metastore; when that fails, deletes them so nothing half-done remains.
-  static void commit_or_remove(files::Storage& storage, const files::WriteOutcome& outcome,
-                               const std::function<void()>& commit) {
-    try {
-      commit();
-    } catch (...) {
-      files::remove_files(storage, outcome.files);
-      throw;
-    }
-  }
-
   void register_partitions(const ExternalTable& table, const files::WriteOutcome& outcome) {
     if (outcome.partitions.empty()) return;
     std::vector<TablePartition> partitions;

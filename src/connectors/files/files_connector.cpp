@@ -92,8 +92,8 @@ class FilesConnector : public FileTableConnector {
 
   // CREATE TABLE AS: a folder <location>/<schema>/<table>/ of new files (the schema folder is
   // created when missing); Hive partition folders for partitioned_by.
-  uint64_t create_table_as(const TableDefinition& table, const std::vector<Chunk>& rows,
-                           const WriteContext& context) override {
+  std::unique_ptr<TableWriteSession> begin_create_table_as(const TableDefinition& table,
+                                                           const WriteContext& context) override {
     std::string key = catalog_ + "." + table.schema + "." + table.name;
     if (locate(table.schema, table.name)) throw_error(ErrorCode::ALREADY_EXISTS, "Table '" + key + "' already exists");
     std::string dir = schema_dir(table.schema);
@@ -119,14 +119,14 @@ class FilesConnector : public FileTableConnector {
         names.push_back(c.name);
         types.push_back(parse_type_name(c.type));
       }
-    auto outcome = files::write_table_files(*storage_, folder, names, types, table.partition_columns.size(), rows,
-                                            options, context.query_id);
-    return outcome.rows;
+    auto writer = std::make_unique<files::TableFileWriter>(*storage_, folder, names, types,
+                                                           table.partition_columns.size(), options, context.query_id);
+    return std::make_unique<files::FilesWriteSession>(storage_, std::move(writer));
   }
 
   // INSERT INTO a folder table: new files beside the others, in the table's format.
-  uint64_t insert(const std::string& schema, const std::string& table, const std::vector<Chunk>& rows,
-                  const WriteContext& context) override {
+  std::unique_ptr<TableWriteSession> begin_insert(const std::string& schema, const std::string& table,
+                                                  const WriteContext& context) override {
     std::string key = catalog_ + "." + lower(schema) + "." + lower(table);
     auto located = locate(schema, table);
     auto metadata = get_table(schema, table);
@@ -151,9 +151,10 @@ class FilesConnector : public FileTableConnector {
       names.push_back(lower(c.name));
       types.push_back(c.type);
     }
-    auto outcome = files::write_table_files(*storage_, located->files.path, names, types,
-                                            located->files.partition_keys.size(), rows, options, context.query_id);
-    return outcome.rows;
+    auto writer = std::make_unique<files::TableFileWriter>(*storage_, located->files.path, names, types,
+                                                           located->files.partition_keys.size(), options,
+                                                           context.query_id);
+    return std::make_unique<files::FilesWriteSession>(storage_, std::move(writer));
   }
 
   std::vector<std::string> list_tables(const std::string& schema) override {

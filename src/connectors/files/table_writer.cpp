@@ -103,50 +103,62 @@ void append_csv_field(std::string& out, const Vector& vector, size_t row) {
   out += '"';
 }
 
-// Encodes rows as one text/JSON file body.
-std::string encode_text(const std::vector<const Chunk*>& chunks, const std::vector<std::string>& names,
-                        size_t data_columns, const WriteOptions& options) {
-  std::string out;
-  if (options.format == WriteFormat::CSV) {
+}  // namespace
+
+// Encodes rows as text/JSON lines, a chunk at a time.
+class TextEncoder {
+ public:
+  TextEncoder(const std::vector<std::string>& names, size_t data_columns, const WriteOptions& options)
+      : names_(names), data_columns_(data_columns), options_(options) {
     for (size_t c = 0; c < data_columns; c++) {
+      std::string key;
+      append_json_string(key, names[c]);
+      keys_.push_back(key + ":");
+    }
+  }
+  // What a file starts with (CSV: the header line).
+  void header(std::string& out) const {
+    if (options_.format != WriteFormat::CSV) return;
+    for (size_t c = 0; c < data_columns_; c++) {
       if (c) out += ',';
-      out += names[c];
+      out += names_[c];
     }
     out += '\n';
   }
-  std::vector<std::string> keys;
-  for (size_t c = 0; c < data_columns; c++) {
-    std::string key;
-    append_json_string(key, names[c]);
-    keys.push_back(key + ":");
-  }
-  for (const Chunk* chunk : chunks) {
-    for (size_t r = 0; r < chunk->size; r++) {
-      if (options.format == WriteFormat::JSON) {
+  void rows(std::string& out, const Chunk& chunk) const {
+    for (size_t r = 0; r < chunk.size; r++) {
+      if (options_.format == WriteFormat::JSON) {
         out += '{';
-        for (size_t c = 0; c < data_columns; c++) {
+        for (size_t c = 0; c < data_columns_; c++) {
           if (c) out += ',';
-          out += keys[c];
-          append_json_field(out, chunk->columns[c], r);
+          out += keys_[c];
+          append_json_field(out, chunk.columns[c], r);
         }
         out += "}\n";
-      } else if (options.format == WriteFormat::CSV) {
-        for (size_t c = 0; c < data_columns; c++) {
+      } else if (options_.format == WriteFormat::CSV) {
+        for (size_t c = 0; c < data_columns_; c++) {
           if (c) out += ',';
-          append_csv_field(out, chunk->columns[c], r);
+          append_csv_field(out, chunk.columns[c], r);
         }
         out += '\n';
       } else {
-        for (size_t c = 0; c < data_columns; c++) {
-          if (c) out += options.delimiter;
-          append_text_field(out, chunk->columns[c], r, options, data_columns == 1);
+        for (size_t c = 0; c < data_columns_; c++) {
+          if (c) out += options_.delimiter;
+          append_text_field(out, chunk.columns[c], r, options_, data_columns_ == 1);
         }
         out += '\n';
       }
     }
   }
-  return out;
-}
+
+ private:
+  const std::vector<std::string>& names_;
+  size_t data_columns_;
+  const WriteOptions& options_;
+  std::vector<std::string> keys_;
+};
+
+namespace {
 
 int32_t text_codec(const std::string& compression) {
   if (compression == "GZIP") return parquet::codec::GZIP;
@@ -161,13 +173,6 @@ std::string extension(const WriteOptions& options, const std::string& compressio
   if (compression == "ZSTD") return base + ".zst";
   return base;
 }
-
-// The rows of one partition (or of the whole table), as chunks of the data columns.
-struct PartitionRows {
-  std::vector<std::string> values;
-  std::vector<Chunk> chunks;
-  uint64_t rows = 0;
-};
 
 }  // namespace
 
@@ -201,117 +206,189 @@ WriteFormat parse_write_format(const std::string& format, const std::string& wha
                                             " (PARQUET, TEXTFILE, JSON, CSV)");
 }
 
+// ---- TableFileWriter ------------------------------------------------------------------------
+
+// One partition (or the whole table) and its open file.
+struct TableFileWriter::Partition {
+  std::vector<std::string> values;
+  std::string target;  // folder, without a trailing '/'
+  uint64_t rows = 0;
+  // The open file: its rows so far and its body (Parquet: written by `parquet`).
+  bool open = false;
+  uint64_t file_rows = 0;
+  std::string body;
+  std::unique_ptr<parquet::ParquetWriter> parquet;
+};
+
+TableFileWriter::TableFileWriter(Storage& storage, std::string folder, std::vector<std::string> names,
+                                 std::vector<Type> types, size_t partition_count, WriteOptions options,
+                                 std::string file_prefix)
+    : storage_(storage),
+      folder_(std::move(folder)),
+      names_(std::move(names)),
+      types_(std::move(types)),
+      partition_count_(partition_count),
+      options_(std::move(options)),
+      file_prefix_(std::move(file_prefix)) {
+  if (partition_count_ > types_.size() || names_.size() != types_.size())
+    throw_error(ErrorCode::INTERNAL_ERROR, "table writer: bad column layout");
+  data_columns_ = types_.size() - partition_count_;
+  if (data_columns_ == 0)
+    throw_error(ErrorCode::INVALID_ARGUMENT, "A table needs at least one column besides its partition columns");
+  compression_ = checked_compression(options_.format, options_.compression);
+  text_ = std::make_unique<TextEncoder>(names_, data_columns_, options_);
+  if (partition_count_ == 0) partitions_.push_back(new_partition({}));
+}
+
+TableFileWriter::~TableFileWriter() {
+  if (!finished_) remove_files(storage_, outcome_.files);
+}
+
+std::unique_ptr<TableFileWriter::Partition> TableFileWriter::new_partition(std::vector<std::string> values) {
+  auto partition = std::make_unique<Partition>();
+  std::string target = folder_;
+  if (!target.empty() && target.back() == '/') target.pop_back();
+  for (size_t p = 0; p < partition_count_; p++)
+    target = folder_path(target, escape_path_name(names_[data_columns_ + p]) + "=" + escape_path_name(values[p]));
+  if (partition_count_ > 0 && options_.partition_folder) {
+    std::string custom = options_.partition_folder(values);
+    if (!custom.empty()) target = custom;
+  }
+  while (target.size() > 1 && target.back() == '/') target.pop_back();
+  partition->target = std::move(target);
+  partition->values = std::move(values);
+  return partition;
+}
+
+void TableFileWriter::write(const Chunk& rows) {
+  if (finished_) throw_error(ErrorCode::INTERNAL_ERROR, "table writer: write after finish");
+  if (rows.size == 0) return;
+  Chunk data;
+  data.columns.assign(rows.columns.begin(), rows.columns.begin() + (long)data_columns_);
+  data.size = rows.size;
+  if (partition_count_ == 0) {
+    append(*partitions_[0], data);
+    return;
+  }
+  // Rows by partition values (partitions in first-seen order).
+  std::vector<std::vector<uint32_t>> selections(partitions_.size());
+  std::vector<std::string> values(partition_count_);
+  std::string key;
+  for (size_t r = 0; r < rows.size; r++) {
+    key.clear();  // length-prefixed values: no two value lists share a key
+    for (size_t p = 0; p < partition_count_; p++) {
+      const Vector& v = rows.columns[data_columns_ + p];
+      values[p] = v.is_null(r) ? std::string(kHiveDefaultPartition) : value_text(v, r);
+      key += std::to_string(values[p].size()) + ":" + values[p];
+    }
+    auto [it, inserted] = index_.emplace(key, partitions_.size());
+    if (inserted) {
+      partitions_.push_back(new_partition(values));
+      selections.emplace_back();
+    }
+    selections[it->second].push_back((uint32_t)r);
+  }
+  for (size_t p = 0; p < selections.size(); p++) {
+    if (selections[p].empty()) continue;
+    if (selections[p].size() == rows.size) append(*partitions_[p], data);
+    else append(*partitions_[p], data.select(selections[p].data(), selections[p].size()));
+  }
+}
+
+void TableFileWriter::append(Partition& partition, const Chunk& data) {
+  // A file holds at most max_rows_per_file rows: a chunk that would pass it starts the next.
+  if (partition.open && partition.file_rows > 0 && partition.file_rows + data.size > options_.max_rows_per_file)
+    close_file(partition);
+  if (!partition.open) open_file(partition);
+  if (options_.format == WriteFormat::PARQUET) partition.parquet->write(data);
+  else text_->rows(partition.body, data);
+  partition.file_rows += data.size;
+  partition.rows += data.size;
+}
+
+void TableFileWriter::open_file(Partition& partition) {
+  partition.open = true;
+  partition.file_rows = 0;
+  partition.body.clear();
+  if (options_.format == WriteFormat::PARQUET) {
+    std::vector<parquet::WriterColumn> columns;
+    for (size_t c = 0; c < data_columns_; c++) columns.push_back({names_[c], types_[c]});
+    parquet::WriterOptions writer_options;
+    writer_options.codec = parquet::parse_write_codec(compression_);
+    // Row groups of 128K rows (DuckDB writes 122,880): min/max pruning stays selective and a
+    // scan has enough splits for every core.
+    writer_options.row_group_rows = 128 * 1024;
+    std::string* body = &partition.body;
+    partition.parquet = std::make_unique<parquet::ParquetWriter>(
+        columns, writer_options, [body](std::string_view bytes) { body->append(bytes); });
+  } else {
+    text_->header(partition.body);
+  }
+}
+
+void TableFileWriter::close_file(Partition& partition) {
+  if (!partition.open) return;
+  partition.open = false;
+  std::string body;
+  if (options_.format == WriteFormat::PARQUET) {
+    partition.parquet->finish();
+    partition.parquet.reset();
+    body = std::move(partition.body);
+  } else {
+    int32_t codec = text_codec(compression_);
+    if (codec == parquet::codec::UNCOMPRESSED) body = std::move(partition.body);
+    else parquet::compress(codec, partition.body, &body);
+  }
+  partition.body.clear();
+  partition.body.shrink_to_fit();
+  // An empty table still gets one (empty) Parquet file so its schema travels with it; empty
+  // text files are not written.
+  bool keep = partition.file_rows > 0 ||
+              (options_.write_empty_file && options_.format == WriteFormat::PARQUET && partition_count_ == 0);
+  if (!keep) return;
+  std::string path =
+      folder_path(partition.target, file_prefix_ + "_" + std::to_string(file_number_++) + extension(options_, compression_));
+  storage_.write(path, body);
+  outcome_.files.push_back(path);
+  outcome_.bytes += body.size();
+}
+
+WriteOutcome TableFileWriter::finish() {
+  if (finished_) throw_error(ErrorCode::INTERNAL_ERROR, "table writer: finished twice");
+  if (partition_count_ == 0 && !partitions_[0]->open) open_file(*partitions_[0]);  // the empty table's file
+  for (auto& partition : partitions_) {
+    close_file(*partition);
+    outcome_.rows += partition->rows;
+    if (partition_count_ > 0) outcome_.partitions.push_back({partition->values, partition->target + "/", partition->rows});
+  }
+  finished_ = true;
+  return outcome_;
+}
+
+void FilesWriteSession::write(const Chunk& rows) {
+  if (prepare_) writer_->write(prepare_(rows));
+  else writer_->write(rows);
+}
+
+uint64_t FilesWriteSession::commit() {
+  WriteOutcome outcome = writer_->finish();
+  if (on_commit_) {
+    try {
+      on_commit_(outcome);
+    } catch (...) {
+      remove_files(*storage_, outcome.files);
+      throw;
+    }
+  }
+  return outcome.rows;
+}
+
 WriteOutcome write_table_files(Storage& storage, const std::string& folder, const std::vector<std::string>& names,
                                const std::vector<Type>& types, size_t partition_count, const std::vector<Chunk>& rows,
                                const WriteOptions& options, const std::string& file_prefix) {
-  if (partition_count > types.size() || names.size() != types.size())
-    throw_error(ErrorCode::INTERNAL_ERROR, "table writer: bad column layout");
-  size_t data_columns = types.size() - partition_count;
-  if (data_columns == 0)
-    throw_error(ErrorCode::INVALID_ARGUMENT, "A table needs at least one column besides its partition columns");
-  std::string compression = checked_compression(options.format, options.compression);
-  std::vector<Type> data_types(types.begin(), types.begin() + (long)data_columns);
-
-  // Group rows by partition values (first-seen order).
-  std::vector<PartitionRows> partitions;
-  std::unordered_map<std::string, size_t> index;
-  if (partition_count == 0) partitions.emplace_back();
-  for (const Chunk& chunk : rows) {
-    if (chunk.size == 0) continue;
-    if (partition_count == 0) {
-      Chunk data;
-      data.columns.assign(chunk.columns.begin(), chunk.columns.begin() + (long)data_columns);
-      data.size = chunk.size;
-      partitions[0].rows += chunk.size;
-      partitions[0].chunks.push_back(std::move(data));
-      continue;
-    }
-    std::vector<std::vector<uint32_t>> selections(partitions.size());
-    for (size_t r = 0; r < chunk.size; r++) {
-      std::vector<std::string> values;
-      std::string key;  // length-prefixed values: no two value lists share a key
-      for (size_t p = 0; p < partition_count; p++) {
-        const Vector& v = chunk.columns[data_columns + p];
-        values.push_back(v.is_null(r) ? kHiveDefaultPartition : value_text(v, r));
-        key += std::to_string(values.back().size()) + ":" + values.back();
-      }
-      auto [it, inserted] = index.emplace(key, partitions.size());
-      if (inserted) {
-        partitions.emplace_back();
-        partitions.back().values = values;
-        selections.emplace_back();
-      }
-      selections[it->second].push_back((uint32_t)r);
-    }
-    Chunk data;
-    data.columns.assign(chunk.columns.begin(), chunk.columns.begin() + (long)data_columns);
-    data.size = chunk.size;
-    for (size_t p = 0; p < selections.size(); p++) {
-      if (selections[p].empty()) continue;
-      partitions[p].rows += selections[p].size();
-      partitions[p].chunks.push_back(data.select(selections[p].data(), selections[p].size()));
-    }
-  }
-
-  WriteOutcome outcome;
-  try {
-    int file_number = 0;
-    for (const auto& partition : partitions) {
-      std::string target = folder;
-      if (!target.empty() && target.back() == '/') target.pop_back();
-      for (size_t p = 0; p < partition_count; p++)
-        target = folder_path(target, escape_path_name(names[data_columns + p]) + "=" + escape_path_name(partition.values[p]));
-      if (partition_count > 0 && options.partition_folder) {
-        std::string custom = options.partition_folder(partition.values);
-        if (!custom.empty()) target = custom;
-      }
-      while (target.size() > 1 && target.back() == '/') target.pop_back();
-      // Cut the partition's chunks into files of at most max_rows_per_file rows.
-      size_t next_chunk = 0;
-      do {
-        std::vector<const Chunk*> file_chunks;
-        uint64_t file_rows = 0;
-        while (next_chunk < partition.chunks.size() &&
-               (file_chunks.empty() || file_rows + partition.chunks[next_chunk].size <= options.max_rows_per_file)) {
-          file_rows += partition.chunks[next_chunk].size;
-          file_chunks.push_back(&partition.chunks[next_chunk++]);
-        }
-        std::string body;
-        if (options.format == WriteFormat::PARQUET) {
-          std::vector<parquet::WriterColumn> columns;
-          for (size_t c = 0; c < data_columns; c++) columns.push_back({names[c], types[c]});
-          parquet::WriterOptions writer_options;
-          writer_options.codec = parquet::parse_write_codec(compression);
-          // Row groups of 128K rows (DuckDB writes 122,880): min/max pruning stays selective and
-          // a scan has enough splits for every core.
-          writer_options.row_group_rows = 128 * 1024;
-          parquet::ParquetWriter writer(columns, writer_options, [&](std::string_view bytes) { body.append(bytes); });
-          for (const Chunk* chunk : file_chunks) writer.write(*chunk);
-          writer.finish();
-        } else {
-          std::string text = encode_text(file_chunks, names, data_columns, options);
-          int32_t codec = text_codec(compression);
-          if (codec == parquet::codec::UNCOMPRESSED) body = std::move(text);
-          else parquet::compress(codec, text, &body);
-        }
-        // An empty table still gets one (empty) Parquet file so its schema travels with it;
-        // empty text files are not written.
-        if (file_rows > 0 || (options.write_empty_file && options.format == WriteFormat::PARQUET && partition_count == 0)) {
-          std::string path =
-              folder_path(target, file_prefix + "_" + std::to_string(file_number++) + extension(options, compression));
-          storage.write(path, body);
-          outcome.files.push_back(path);
-          outcome.bytes += body.size();
-        }
-        outcome.rows += file_rows;
-      } while (next_chunk < partition.chunks.size());
-      if (partition_count > 0) outcome.partitions.push_back({partition.values, target + "/", partition.rows});
-    }
-  } catch (...) {
-    remove_files(storage, outcome.files);
-    throw;
-  }
-  return outcome;
+  TableFileWriter writer(storage, folder, names, types, partition_count, options, file_prefix);
+  for (const Chunk& chunk : rows) writer.write(chunk);
+  return writer.finish();
 }
 
 void remove_files(Storage& storage, const std::vector<std::string>& paths) noexcept {

@@ -14,10 +14,13 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/types.h"
+#include "connector/connector.h"
 #include "connectors/files/storage.h"
 #include "vector/vector.h"
 
@@ -66,8 +69,76 @@ struct WriteOutcome {
   std::vector<WrittenPartition> partitions;  // in first-seen order; empty when not partitioned
 };
 
-// Writes `rows` (columns named `names`, typed `types`) under `folder`; files are named
-// <file_prefix>_<n><extension>.
+class TextEncoder;
+
+// Writes rows (columns named `names`, typed `types`, partition columns last) under `folder` as
+// they come: each partition keeps one file open (a Parquet writer flushing row groups of 128K
+// rows, or text lines), a file is stored when it reaches max_rows_per_file rows or at
+// finish(); files are named <file_prefix>_<n><extension>. Memory: the open files' encoded
+// bytes, never the rows. A writer destroyed before finish() (an error, a cancel) deletes the
+// files it stored. Not thread-safe.
+class TableFileWriter {
+ public:
+  TableFileWriter(Storage& storage, std::string folder, std::vector<std::string> names, std::vector<Type> types,
+                  size_t partition_count, WriteOptions options, std::string file_prefix);
+  ~TableFileWriter();
+  TableFileWriter(const TableFileWriter&) = delete;
+  TableFileWriter& operator=(const TableFileWriter&) = delete;
+
+  void write(const Chunk& rows);
+  // Stores the open files; the files are then the caller's (remove_files() to undo).
+  WriteOutcome finish();
+
+ private:
+  struct Partition;
+  std::unique_ptr<Partition> new_partition(std::vector<std::string> values);
+  void append(Partition& partition, const Chunk& data);
+  void open_file(Partition& partition);
+  void close_file(Partition& partition);
+
+  Storage& storage_;
+  std::string folder_;
+  std::vector<std::string> names_;
+  std::vector<Type> types_;
+  size_t partition_count_;
+  size_t data_columns_ = 0;
+  WriteOptions options_;
+  std::string file_prefix_;
+  std::string compression_;
+  std::unique_ptr<TextEncoder> text_;
+  std::vector<std::unique_ptr<Partition>> partitions_;
+  std::unordered_map<std::string, size_t> index_;
+  int file_number_ = 0;
+  WriteOutcome outcome_;
+  bool finished_ = false;
+};
+
+// A connector's TableWriteSession over a TableFileWriter: `prepare` (optional) adapts each
+// chunk before it is written, `on_commit` (optional) registers the outcome after the files are
+// stored; when it throws, the files are deleted. `keep` lives as long as the session (e.g. a
+// claim on the location).
+class FilesWriteSession : public TableWriteSession {
+ public:
+  FilesWriteSession(std::shared_ptr<Storage> storage, std::unique_ptr<TableFileWriter> writer,
+                    std::function<void(const WriteOutcome&)> on_commit = nullptr,
+                    std::function<Chunk(const Chunk&)> prepare = nullptr, std::shared_ptr<void> keep = nullptr)
+      : keep_(std::move(keep)),
+        storage_(std::move(storage)),
+        writer_(std::move(writer)),
+        on_commit_(std::move(on_commit)),
+        prepare_(std::move(prepare)) {}
+  void write(const Chunk& rows) override;
+  uint64_t commit() override;
+
+ private:
+  std::shared_ptr<void> keep_;
+  std::shared_ptr<Storage> storage_;
+  std::unique_ptr<TableFileWriter> writer_;
+  std::function<void(const WriteOutcome&)> on_commit_;
+  std::function<Chunk(const Chunk&)> prepare_;
+};
+
+// All of `rows` through one TableFileWriter.
 WriteOutcome write_table_files(Storage& storage, const std::string& folder, const std::vector<std::string>& names,
                                const std::vector<Type>& types, size_t partition_count, const std::vector<Chunk>& rows,
                                const WriteOptions& options, const std::string& file_prefix);
