@@ -52,13 +52,17 @@ if [[ ! -f "$DATA/tpch/lineitem.csv" || ! -f "$DATA/tpch/orders.csv" ]]; then
   "$TPCH_GEN" "$SF" "$DATA/tpch"
 fi
 
-if [[ "$FORMAT" == parquet ]]; then
-  # DuckDB writes the Parquet copy once: SNAPPY, its default row groups (122,880 rows).
+# DuckDB writes the Parquet copy once: SNAPPY, its default row groups (122,880 rows).
+duckdb_parquet() {
   if [[ ! -f "$DATA/parquet/tpch/lineitem.parquet" || ! -f "$DATA/parquet/tpch/orders.parquet" ]]; then
     echo "bench: converting SF $SF to Parquet with DuckDB"
     mkdir -p "$DATA/parquet/tpch"
     (cd "$ROOT" && node bench/to_parquet.mjs "$DATA/tpch" "$DATA/parquet/tpch" lineitem orders)
   fi
+}
+
+if [[ "$FORMAT" == parquet ]]; then
+  duckdb_parquet
   CONFIG="$DATA/parquet-config"
   RESULTS="$ROOT/bench/data/results-sf$SF-parquet"
   TABLE_DIR="$DATA/parquet/tpch"
@@ -106,11 +110,7 @@ elif [[ "$FORMAT" == s3csv || "$FORMAT" == s3parquet ]]; then
     CATALOG_LOCATION="s3://$BUCKET"
     files=(lineitem.csv lineitem.schema orders.csv orders.schema)
   else
-    if [[ ! -f "$DATA/parquet/tpch/lineitem.parquet" || ! -f "$DATA/parquet/tpch/orders.parquet" ]]; then
-      echo "bench: converting SF $SF to Parquet with DuckDB"
-      mkdir -p "$DATA/parquet/tpch"
-      (cd "$ROOT" && node bench/to_parquet.mjs "$DATA/tpch" "$DATA/parquet/tpch" lineitem orders)
-    fi
+    duckdb_parquet
     TABLE_DIR="$DATA/parquet/tpch"
     CATALOG_LOCATION="s3://$BUCKET/parquet"
     files=(lineitem.parquet orders.parquet)

@@ -137,94 +137,64 @@ std::vector<DomainFilter::Closed<T>> DomainFilter::close(const std::vector<Bound
   return out;
 }
 
+namespace {
+
+// Keeps, in order, the rows of sel[0, count) whose value passes `in` (NULL rows: null_allowed).
+template <class T, class In>
+size_t keep_rows(const Vector& v, bool null_allowed, uint32_t* sel, size_t count, In in) {
+  const T* data = v.data<T>();
+  size_t kept = 0;
+  if (!v.may_have_nulls()) {
+    for (size_t i = 0; i < count; i++) {  // branch-free
+      uint32_t row = sel[i];
+      sel[kept] = row;
+      kept += in(data[row]);
+    }
+    return kept;
+  }
+  const uint8_t* nulls = v.nulls();
+  for (size_t i = 0; i < count; i++) {
+    uint32_t row = sel[i];
+    sel[kept] = row;
+    kept += nulls[row] ? null_allowed : in(data[row]);
+  }
+  return kept;
+}
+
+}  // namespace
+
 template <class T>
 size_t DomainFilter::select_closed(const Vector& v, const std::vector<Closed<T>>& ranges, const std::vector<T>& points,
                                    uint32_t* sel, size_t count) const {
   if (!points.empty()) return select_typed(v, {}, points, sel, count);
   using U = typename Unsigned<T>::type;
-  const T* data = v.data<T>();
-  const uint8_t* nulls = v.may_have_nulls() ? v.nulls() : nullptr;
-  size_t kept = 0;
   if (ranges.size() == 1) {
-    // One interval (=, <, BETWEEN): low <= x <= high as one unsigned comparison, branch-free.
+    // One interval (=, <, BETWEEN): low <= x <= high as one unsigned comparison.
     const U low = static_cast<U>(ranges[0].low), width = static_cast<U>(ranges[0].high) - low;
-    if (!nulls) {
-      for (size_t i = 0; i < count; i++) {
-        uint32_t row = sel[i];
-        sel[kept] = row;
-        kept += static_cast<U>(static_cast<U>(data[row]) - low) <= width;
-      }
-    } else {
-      for (size_t i = 0; i < count; i++) {
-        uint32_t row = sel[i];
-        sel[kept] = row;
-        kept += nulls[row] ? null_allowed_ : static_cast<U>(static_cast<U>(data[row]) - low) <= width;
-      }
-    }
-    return kept;
+    return keep_rows<T>(v, null_allowed_, sel, count,
+                        [=](T x) { return static_cast<U>(static_cast<U>(x) - low) <= width; });
   }
-  for (size_t i = 0; i < count; i++) {
-    uint32_t row = sel[i];
-    bool keep;
-    if (nulls && nulls[row]) {
-      keep = null_allowed_;
-    } else {
-      keep = false;
-      for (const auto& c : ranges) keep |= data[row] >= c.low && data[row] <= c.high;
-    }
-    sel[kept] = row;
-    kept += keep;
-  }
-  return kept;
+  return keep_rows<T>(v, null_allowed_, sel, count, [&](T x) {
+    bool in = false;
+    for (const auto& c : ranges) in |= x >= c.low && x <= c.high;
+    return in;
+  });
 }
 
 template <class T>
 size_t DomainFilter::select_typed(const Vector& v, const std::vector<Bounds<T>>& ranges, const std::vector<T>& points,
                                   uint32_t* sel, size_t count) const {
-  const T* data = v.data<T>();
-  const uint8_t* nulls = v.may_have_nulls() ? v.nulls() : nullptr;
-  auto in_range = [](const T& x, const Bounds<T>& b) {
-    if (!b.low_unbounded && (b.low_inclusive ? x < b.low : !(b.low < x))) return false;
-    if (!b.high_unbounded && (b.high_inclusive ? b.high < x : !(x < b.high))) return false;
-    return true;
-  };
-  size_t kept = 0;
-  if (!points.empty()) {
-    for (size_t i = 0; i < count; i++) {
-      uint32_t row = sel[i];
-      bool keep = nulls && nulls[row] ? null_allowed_ : std::binary_search(points.begin(), points.end(), data[row]);
-      sel[kept] = row;
-      kept += keep;
+  if (!points.empty())
+    return keep_rows<T>(v, null_allowed_, sel, count,
+                        [&](const T& x) { return std::binary_search(points.begin(), points.end(), x); });
+  return keep_rows<T>(v, null_allowed_, sel, count, [&](const T& x) {
+    for (const auto& b : ranges) {
+      if (!b.low_unbounded && (b.low_inclusive ? x < b.low : !(b.low < x))) continue;
+      if (!b.high_unbounded && (b.high_inclusive ? b.high < x : !(x < b.high))) continue;
+      return true;
     }
-    return kept;
-  }
-  if (ranges.size() == 1 && !nulls) {
-    // The common case (=, <, BETWEEN): one range, no NULLs, a branch-free loop.
-    const Bounds<T>& b = ranges[0];
-    for (size_t i = 0; i < count; i++) {
-      uint32_t row = sel[i];
-      sel[kept] = row;
-      kept += in_range(data[row], b);
-    }
-    return kept;
-  }
-  for (size_t i = 0; i < count; i++) {
-    uint32_t row = sel[i];
-    bool keep;
-    if (nulls && nulls[row]) {
-      keep = null_allowed_;
-    } else {
-      keep = false;
-      for (const auto& b : ranges)
-        if (in_range(data[row], b)) {
-          keep = true;
-          break;
-        }
-    }
-    sel[kept] = row;
-    kept += keep;
-  }
-  return kept;
+    return false;
+  });
 }
 
 size_t DomainFilter::select(const Vector& v, uint32_t* sel, size_t count) const {

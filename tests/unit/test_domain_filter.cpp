@@ -24,21 +24,17 @@ Range between(Value lo, Value hi, bool lo_inclusive = true, bool hi_inclusive = 
   return r;
 }
 
-Range at_most(Value hi, bool inclusive) {
+// x <= v (or x < v) when !low; x >= v (or x > v) when low.
+Range one_side(Value v, bool low, bool inclusive) {
   Range r;
-  r.high = std::move(hi);
-  r.high_unbounded = false;
-  r.high_inclusive = inclusive;
+  (low ? r.low : r.high) = std::move(v);
+  (low ? r.low_unbounded : r.high_unbounded) = false;
+  (low ? r.low_inclusive : r.high_inclusive) = inclusive;
   return r;
 }
 
-Range at_least(Value lo, bool inclusive) {
-  Range r;
-  r.low = std::move(lo);
-  r.low_unbounded = false;
-  r.low_inclusive = inclusive;
-  return r;
-}
+Range at_most(Value hi, bool inclusive) { return one_side(std::move(hi), false, inclusive); }
+Range at_least(Value lo, bool inclusive) { return one_side(std::move(lo), true, inclusive); }
 
 // Selects over `values` (two passes: all rows, then every other row) and compares with contains().
 void expect_same_as_contains(const Domain& domain, const Type& type, const std::vector<Value>& values) {
