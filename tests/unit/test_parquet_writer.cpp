@@ -923,3 +923,52 @@ TEST(ParquetReaderRemote, NearbyChunksAreMergedIntoOneRead) {
     EXPECT_NE(e.message().find("GET failed"), std::string::npos) << e.message();
   }
 }
+
+// Dictionary codes: a batch of non-NULL dictionary-coded strings gives each row's index into
+// the chunk's dictionary; a batch touching a NULL or a PLAIN page (dictionary fallback) does not.
+TEST(ParquetReaderSkip, DictionaryCodesOfStringBatches) {
+  Table t;
+  t.columns = {{"tag", Type::varchar()}, {"maybe", Type::varchar()}};
+  t.values.resize(2);
+  for (int i = 0; i < 6000; i++) {
+    t.values[0].push_back(Value::string("tag" + std::to_string(i % 7)));
+    t.values[1].push_back(i >= 3000 && i % 500 == 0 ? Value::null(Type::varchar()) : Value::string("m" + std::to_string(i % 3)));
+  }
+  WriterOptions o;
+  o.page_rows = 1000;
+  o.row_group_rows = 6000;
+  auto file = ParquetFile::open(std::make_shared<StringFile>(write_table(t, o)));
+  auto reader = file->read_row_group(0, {0, 1});
+  Chunk chunk({Type::varchar(), Type::varchar()}, kChunkCapacity);
+  std::vector<uint32_t> codes(kChunkCapacity);
+  size_t row = 0;
+  int coded_batches[2] = {0, 0};
+  while (size_t n = reader->begin_rows()) {
+    for (size_t c = 0; c < 2; c++) {
+      const std::vector<std::string_view>* dictionary = nullptr;
+      bool coded = reader->read_column_codes(c, chunk.columns[c], n, codes.data(), &dictionary);
+      bool has_null = false;
+      for (size_t r = 0; r < n; r++) has_null |= t.values[c][row + r].is_null;
+      EXPECT_EQ(coded, !has_null) << "column " << c << " rows " << row;
+      for (size_t r = 0; r < n; r++) {
+        ASSERT_EQ(chunk.columns[c].get_value(r).to_string(), t.values[c][row + r].to_string());
+        if (coded) {
+          ASSERT_LT(codes[r], dictionary->size());
+          ASSERT_EQ(std::string((*dictionary)[codes[r]]), t.values[c][row + r].s);
+        }
+      }
+      coded_batches[c] += coded;
+    }
+    reader->end_rows(n);
+    row += n;
+  }
+  EXPECT_EQ(row, 6000u);
+  EXPECT_EQ(coded_batches[0], 3);  // every batch of the NULL-free column
+  EXPECT_EQ(coded_batches[1], 1);  // rows 0..2047 only: NULLs from row 3000 on
+  // Without a dictionary no batch is coded.
+  o.dictionary = false;
+  file = ParquetFile::open(std::make_shared<StringFile>(write_table(t, o)));
+  reader = file->read_row_group(0, {0});
+  const std::vector<std::string_view>* dictionary = nullptr;
+  EXPECT_FALSE(reader->read_column_codes(0, chunk.columns[0], reader->begin_rows(), codes.data(), &dictionary));
+}

@@ -1,7 +1,9 @@
 #include "connectors/files/parquet_source.h"
 
+#include <algorithm>
 #include <atomic>
 #include <future>
+#include <optional>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -102,6 +104,7 @@ class ParquetPageSource : public PageSource {
       fits = out.columns[c].type() == types_[c] && out.columns[c].capacity() >= kChunkCapacity;
     if (!fits) out.init(types_, kChunkCapacity);
     if (sel_.size() < kChunkCapacity) sel_.resize(kChunkCapacity);
+    if (codes_.size() < kChunkCapacity) codes_.resize(kChunkCapacity);
     std::vector<bool> done(columns);
     while (true) {
       size_t n = reader_->begin_rows();
@@ -115,9 +118,21 @@ class ParquetPageSource : public PageSource {
       for (size_t i = 0; i < n; i++) sel_[i] = (uint32_t)i;
       size_t count = n;
       for (size_t c : filter_order_) {
-        reader_->read_column((size_t)reader_index_[c], out.columns[c], n);
         done[c] = true;
-        count = filters_[c]->select(out.columns[c], sel_.data(), count);
+        const std::vector<std::string_view>* dictionary = nullptr;
+        if (reader_->read_column_codes((size_t)reader_index_[c], out.columns[c], n, codes_.data(), &dictionary)) {
+          // Dictionary-coded strings: the filter decided once per dictionary entry, rows kept by code.
+          const std::vector<uint8_t>& match = dictionary_match(c, *dictionary);
+          size_t kept = 0;
+          for (size_t i = 0; i < count; i++) {
+            uint32_t row = sel_[i];
+            sel_[kept] = row;
+            kept += match[codes_[row]];
+          }
+          count = kept;
+        } else {
+          count = filters_[c]->select(out.columns[c], sel_.data(), count);
+        }
         if (count == 0) break;
       }
       if (count == 0) {
@@ -141,6 +156,22 @@ class ParquetPageSource : public PageSource {
       if (count * 4 <= n) out = out.select(sel_.data(), count);
       return PageStatus::HAVE_DATA;
     }
+  }
+
+  // Which entries of column c's dictionary (one per row group) pass its filter, built once.
+  const std::vector<uint8_t>& dictionary_match(size_t c, const std::vector<std::string_view>& dictionary) {
+    if (dictionary_match_.size() < filters_.size()) dictionary_match_.resize(filters_.size());
+    auto& match = dictionary_match_[c];
+    if (match && match->size() == dictionary.size()) return *match;
+    Vector values(types_[c], std::max<size_t>(dictionary.size(), 1));
+    std::copy(dictionary.begin(), dictionary.end(), values.data<std::string_view>());
+    values.set_all_valid(dictionary.size());
+    std::vector<uint32_t> entries(dictionary.size());
+    for (size_t i = 0; i < entries.size(); i++) entries[i] = (uint32_t)i;
+    size_t kept = filters_[c]->select(values, entries.data(), entries.size());
+    match.emplace(dictionary.size(), 0);
+    for (size_t i = 0; i < kept; i++) (*match)[entries[i]] = 1;
+    return *match;
   }
 
   uint64_t bytes_read() const override { return reader_ ? reader_->bytes_read() : 0; }
@@ -170,6 +201,8 @@ class ParquetPageSource : public PageSource {
   std::vector<int> reader_index_;     // per column: its index among read_columns_, -1 if absent
   std::vector<size_t> filter_order_;  // the filtered columns present in the file
   std::vector<uint32_t> sel_;
+  std::vector<uint32_t> codes_;                                        // dictionary codes of a batch
+  std::vector<std::optional<std::vector<uint8_t>>> dictionary_match_;  // per column
   std::unique_ptr<parquet::RowGroupReader> reader_;
   std::future<std::unique_ptr<parquet::RowGroupReader>> pending_;  // a prefetch in flight
   Chunk scratch_;

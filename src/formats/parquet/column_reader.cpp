@@ -737,6 +737,7 @@ void ColumnChunkReader::fetch(E* out, size_t start, size_t n) {
           }
         }
         gather(dictionary, indices_.data(), m, out + done);
+        if (codes_cursor_) std::memcpy(codes_cursor_ + done, indices_.data(), m * sizeof(uint32_t));
         done += m;
       }
       return;
@@ -777,6 +778,19 @@ void ColumnChunkReader::fetch(E* out, size_t start, size_t n) {
   } else {
     throw Error(ErrorCode::INTERNAL_ERROR, "Parquet PLAIN fetch of column " + leaf_.path);
   }
+}
+
+bool ColumnChunkReader::read_codes(Vector& out, size_t count, uint32_t* codes) {
+  codes_ = codes;
+  codes_complete_ = !as_list_;
+  try {
+    read(out, count);
+  } catch (...) {
+    codes_ = nullptr;
+    throw;
+  }
+  codes_ = nullptr;
+  return codes_complete_;
 }
 
 void ColumnChunkReader::skip(size_t count) {
@@ -842,9 +856,15 @@ void ColumnChunkReader::read_flat(Vector& out, size_t count) {
       out.share_heaps(values_use_dictionary_heap_ ? dictionary_heap_ : page_heap_);
     }
     if (page_nulls_ == 0) {
+      if (codes_) {
+        if (value_source_ != ValueSource::DICTIONARY) codes_complete_ = false;
+        codes_cursor_ = codes_complete_ ? codes_ + done : nullptr;
+      }
       fetch(dst + done, value_pos_, n);
+      codes_cursor_ = nullptr;
       value_pos_ += n;
     } else {
+      codes_complete_ = false;
       // The present values land packed at the front, then spread out from the back to their rows.
       const uint8_t* def = def_.data() + level_pos_;
       const uint8_t max_def = static_cast<uint8_t>(leaf_.max_def);

@@ -51,6 +51,12 @@ class ColumnChunkReader {
   ~ColumnChunkReader();
   // Writes the next `count` rows to out[0, count). Throws when the chunk has fewer rows.
   void read(Vector& out, size_t count);
+  // As read(), and when every one of the `count` rows is a non-NULL value taken from the
+  // chunk's dictionary, also writes their dictionary indices to codes[0, count) and returns
+  // true (a filter can then be decided once per dictionary entry).
+  bool read_codes(Vector& out, size_t count, uint32_t* codes);
+  // The chunk's dictionary in engine representation (once a read_codes() returned true).
+  const PageValues& dictionary() const { return dictionary_; }
   // Passes over the next `count` rows: pages wholly inside them are not decompressed, the rest
   // only advance their levels and values (dictionary indices are decoded, not gathered).
   void skip(size_t count);
@@ -130,6 +136,11 @@ class ColumnChunkReader {
   std::vector<int64_t> scratch_i64_;
   std::vector<std::string_view> scratch_views_;
   Vector skip_scratch_;  // list rows read to be skipped
+  // read_codes(): the output, whether every row so far came from the dictionary, and where
+  // fetch() records the indices of the rows it is writing.
+  uint32_t* codes_ = nullptr;
+  bool codes_complete_ = false;
+  uint32_t* codes_cursor_ = nullptr;
 
   // List assembly state: the row being built (it may continue on the next page).
   bool row_open_ = false;

@@ -349,6 +349,18 @@ void RowGroupReader::read_column(size_t column, Vector& out, size_t count) {
   with_file_name(file_->name, [&] { columns_.at(column)->read(out, count); });
 }
 
+bool RowGroupReader::read_column_codes(size_t column, Vector& out, size_t count, uint32_t* codes,
+                                       const std::vector<std::string_view>** dictionary) {
+  ColumnChunkReader& reader = *columns_.at(column);
+  bool coded = types_.at(column).physical() == PhysicalType::STRING;
+  with_file_name(file_->name, [&] {
+    if (coded) coded = reader.read_codes(out, count, codes);
+    else reader.read(out, count);
+  });
+  if (coded) *dictionary = &reader.dictionary().str;
+  return coded;
+}
+
 void RowGroupReader::skip_column(size_t column, size_t count) {
   with_file_name(file_->name, [&] { columns_.at(column)->skip(count); });
 }

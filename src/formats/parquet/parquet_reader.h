@@ -117,6 +117,11 @@ class RowGroupReader {
   size_t begin_rows() const;
   void read_column(size_t column, Vector& out, size_t count);
   void skip_column(size_t column, size_t count);
+  // read_column() of a string column that, when every row of the batch is a non-NULL
+  // dictionary value, also gives the rows' dictionary indices in codes[0, count) and the
+  // chunk's dictionary (the same for the whole row group), and returns true.
+  bool read_column_codes(size_t column, Vector& out, size_t count, uint32_t* codes,
+                         const std::vector<std::string_view>** dictionary);
   void end_rows(size_t count);
 
  private:
