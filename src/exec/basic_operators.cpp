@@ -135,7 +135,9 @@ bool ScanOperator::get_data(ExecContext& context, Chunk& out, SourceState* raw_s
       PageSource* source = state->source.get();
       state->cancel_hook = context.add_cancel_hook([source] { source->cancel(); });
       state->reported_bytes = 0;
-      if (source->prefetch()) {
+      // Opening a split ahead takes it from the other threads: only while there are more
+      // splits left than threads to share them.
+      if (source->prefetch() && splits_.size() - std::min(splits_.size(), next_split_.load()) > (size_t)context.threads) {
         size_t next = next_split_.fetch_add(1);
         if (next < splits_.size()) {
           state->ahead = node->connector->open(node->table, *splits_[next], request_);
