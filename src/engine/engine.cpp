@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "connector/builtin_connectors.h"
 #include "connectors/files/files_connector.h"
 #include "connectors/system/system_connector.h"
@@ -23,11 +24,6 @@
 namespace tributary::engine {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = (char)std::tolower((unsigned char)c);
-  return s;
-}
 
 std::string trim(const std::string& s) {
   size_t a = s.find_first_not_of(" \t\r\n");
@@ -158,13 +154,13 @@ class Engine::Resolver : public planner::CatalogResolver {
   explicit Resolver(Engine& engine) : engine_(engine) {}
   std::shared_ptr<Connector> find_catalog(const std::string& name) override {
     std::lock_guard<std::mutex> lock(engine_.mutex_);
-    auto it = engine_.catalogs_.find(lower(name));
+    auto it = engine_.catalogs_.find(to_lower_ascii(name));
     return it == engine_.catalogs_.end() ? nullptr : it->second;
   }
   std::vector<std::string> catalog_names() override { return engine_.catalog_names(); }
   std::optional<std::string> find_view(const std::string& catalog, const std::string& schema,
                                        const std::string& name) override {
-    return engine_.view_store()->find(lower(catalog), lower(schema), lower(name));
+    return engine_.view_store()->find(to_lower_ascii(catalog), to_lower_ascii(schema), to_lower_ascii(name));
   }
 
  private:
@@ -207,7 +203,7 @@ void Engine::load_config_dir(const std::string& config_dir) {
 }
 
 void Engine::add_catalog(const std::string& name, const ConnectorProperties& properties) {
-  std::string catalog = lower(name);
+  std::string catalog = to_lower_ascii(name);
   if (catalog == "system") throw_error(ErrorCode::ALREADY_EXISTS, "Catalog 'system' is reserved");
   auto connector = create_connector(catalog, properties);
   std::lock_guard<std::mutex> lock(mutex_);
@@ -215,7 +211,7 @@ void Engine::add_catalog(const std::string& name, const ConnectorProperties& pro
 }
 
 void Engine::add_catalog(const std::string& name, std::shared_ptr<Connector> connector) {
-  std::string catalog = lower(name);
+  std::string catalog = to_lower_ascii(name);
   if (catalog == "system") throw_error(ErrorCode::ALREADY_EXISTS, "Catalog 'system' is reserved");
   std::lock_guard<std::mutex> lock(mutex_);
   catalogs_[catalog] = std::move(connector);
@@ -223,12 +219,12 @@ void Engine::add_catalog(const std::string& name, std::shared_ptr<Connector> con
 
 bool Engine::has_catalog(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return catalogs_.count(lower(name)) > 0;
+  return catalogs_.count(to_lower_ascii(name)) > 0;
 }
 
 std::shared_ptr<Connector> Engine::find_connector(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = catalogs_.find(lower(name));
+  auto it = catalogs_.find(to_lower_ascii(name));
   return it == catalogs_.end() ? nullptr : it->second;
 }
 
@@ -244,7 +240,7 @@ std::shared_ptr<ViewStore> Engine::view_store() {
 
 void Engine::drop_catalog(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
-  catalogs_.erase(lower(name));
+  catalogs_.erase(to_lower_ascii(name));
 }
 
 std::vector<std::string> Engine::catalog_names() {
@@ -326,9 +322,9 @@ StatementResult Engine::run_write(const std::string& sql, const sql::Statement& 
     planner::Binder binder(*resolver_, session);
     binder.resolve_table_name(statement.name, loc, &catalog, &schema, &name);
   }
-  catalog = lower(catalog);
-  schema = lower(schema);
-  name = lower(name);
+  catalog = to_lower_ascii(catalog);
+  schema = to_lower_ascii(schema);
+  name = to_lower_ascii(name);
   auto connector = resolver_->find_catalog(catalog);
   if (!connector) fail(ErrorCode::NOT_FOUND, "Catalog '" + catalog + "' does not exist." + did_you_mean(catalog, catalog_names()));
   std::string key = catalog + "." + schema + "." + name;
@@ -378,7 +374,7 @@ StatementResult Engine::run_write(const std::string& sql, const sql::Statement& 
     }
     std::vector<std::string> seen;
     for (size_t i = 0; i < names.size(); i++) {
-      names[i] = lower(names[i]);
+      names[i] = to_lower_ascii(names[i]);
       if (names[i].empty() || generated_column_name(names[i]))
         fail(ErrorCode::INVALID_ARGUMENT, "Column name not specified at position " + std::to_string(i + 1) +
                                               " (give the expression an alias: expr AS name)");
@@ -401,7 +397,7 @@ StatementResult Engine::run_write(const std::string& sql, const sql::Statement& 
     std::vector<std::string> partitioned_by;
     for (const auto& [k, values] : statement.with_list_properties) {
       if (k == "partitioned_by") {
-        for (const auto& v : values) partitioned_by.push_back(lower(v));
+        for (const auto& v : values) partitioned_by.push_back(to_lower_ascii(v));
         continue;
       }
       std::string joined;
@@ -659,9 +655,9 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
     planner::Binder binder(*resolver_, session);
     ObjectName object;
     binder.resolve_table_name(statement.name, statement.location, &object.catalog, &object.schema, &object.name);
-    object.catalog = lower(object.catalog);
-    object.schema = lower(object.schema);
-    object.name = lower(object.name);
+    object.catalog = to_lower_ascii(object.catalog);
+    object.schema = to_lower_ascii(object.schema);
+    object.name = to_lower_ascii(object.name);
     return object;
   };
   switch (statement.kind) {
@@ -671,12 +667,12 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
       result.chunks.push_back(single_column(filter(catalog_names())));
       return result;
     case sql::StatementKind::SHOW_SCHEMAS: {
-      std::string catalog = statement.name.empty() ? session.catalog : lower(statement.name[0]);
+      std::string catalog = statement.name.empty() ? session.catalog : to_lower_ascii(statement.name[0]);
       if (catalog.empty())
         throw_error(ErrorCode::NOT_FOUND, "Catalog must be specified when session catalog is not set", loc.line,
                     loc.column);
       auto schemas = connector_for(catalog)->list_schemas();
-      for (auto& s : schemas) s = lower(s);
+      for (auto& s : schemas) s = to_lower_ascii(s);
       if (std::find(schemas.begin(), schemas.end(), "information_schema") == schemas.end())
         schemas.push_back("information_schema");
       result.names = {"Schema"};
@@ -686,18 +682,18 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
     }
     case sql::StatementKind::SHOW_TABLES: {
       auto [catalog, schema] = target_schema();
-      auto connector = connector_for(lower(catalog));
-      if (lower(schema) == "information_schema") connector = connector_for("system");
+      auto connector = connector_for(to_lower_ascii(catalog));
+      if (to_lower_ascii(schema) == "information_schema") connector = connector_for("system");
       auto schemas = connector->list_schemas();
       bool exists = false;
-      for (const auto& s : schemas) exists |= lower(s) == lower(schema);
+      for (const auto& s : schemas) exists |= to_lower_ascii(s) == to_lower_ascii(schema);
       if (!exists)
         throw_error(ErrorCode::NOT_FOUND,
                     "Schema '" + schema + "' does not exist in catalog '" + catalog + "'." + did_you_mean(schema, schemas),
                     loc.line, loc.column);
       auto tables = connector->list_tables(schema);
-      for (auto& t : tables) t = lower(t);
-      for (auto& view : view_store()->list(lower(catalog), lower(schema))) tables.push_back(view);
+      for (auto& t : tables) t = to_lower_ascii(t);
+      for (auto& view : view_store()->list(to_lower_ascii(catalog), to_lower_ascii(schema))) tables.push_back(view);
       std::sort(tables.begin(), tables.end());
       tables.erase(std::unique(tables.begin(), tables.end()), tables.end());
       result.names = {"Table"};
@@ -752,11 +748,11 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
         if (session.catalog.empty())
           throw_error(ErrorCode::NOT_FOUND, "Catalog must be specified when session catalog is not set", loc.line,
                       loc.column);
-        session.schema = lower(statement.name[0]);
+        session.schema = to_lower_ascii(statement.name[0]);
       } else if (statement.name.size() == 2) {
-        connector_for(lower(statement.name[0]));
-        session.catalog = lower(statement.name[0]);
-        session.schema = lower(statement.name[1]);
+        connector_for(to_lower_ascii(statement.name[0]));
+        session.catalog = to_lower_ascii(statement.name[0]);
+        session.schema = to_lower_ascii(statement.name[1]);
       } else {
         throw_error(ErrorCode::SYNTAX_ERROR, "USE takes catalog.schema or schema", loc.line, loc.column);
       }
@@ -795,10 +791,10 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
     }
     case sql::StatementKind::SHOW_VIEWS: {
       auto [catalog, schema] = target_schema();
-      connector_for(lower(catalog));
+      connector_for(to_lower_ascii(catalog));
       result.names = {"View"};
       result.types = {Type::varchar()};
-      result.chunks.push_back(single_column(filter(view_store()->list(lower(catalog), lower(schema)))));
+      result.chunks.push_back(single_column(filter(view_store()->list(to_lower_ascii(catalog), to_lower_ascii(schema)))));
       return result;
     }
     case sql::StatementKind::CREATE_SCHEMA:
@@ -814,11 +810,11 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
       if (catalog.empty())
         throw_error(ErrorCode::NOT_FOUND, "Catalog must be specified when session catalog is not set", loc.line,
                     loc.column);
-      auto connector = connector_for(lower(catalog));
+      auto connector = connector_for(to_lower_ascii(catalog));
       if (statement.kind == sql::StatementKind::CREATE_SCHEMA)
-        connector->create_schema(lower(schema), statement.location_uri, statement.properties, statement.if_not_exists);
+        connector->create_schema(to_lower_ascii(schema), statement.location_uri, statement.properties, statement.if_not_exists);
       else
-        connector->drop_schema(lower(schema), statement.if_exists, statement.cascade);
+        connector->drop_schema(to_lower_ascii(schema), statement.if_exists, statement.cascade);
       result.is_query = false;
       result.update_type = statement.kind == sql::StatementKind::CREATE_SCHEMA ? "CREATE SCHEMA" : "DROP SCHEMA";
       return result;
@@ -835,7 +831,7 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
       result.is_query = false;
       auto partition_values = [](const sql::PartitionSpec& spec) {
         std::vector<std::pair<std::string, std::string>> values;
-        for (const auto& [k, v] : spec.values) values.emplace_back(lower(k), v);
+        for (const auto& [k, v] : spec.values) values.emplace_back(to_lower_ascii(k), v);
         return values;
       };
       switch (statement.kind) {
@@ -843,9 +839,9 @@ StatementResult Engine::run_metadata(const sql::Statement& statement, planner::S
           TableDefinition table;
           table.schema = schema;
           table.name = name;
-          for (const auto& c : statement.columns) table.columns.push_back({lower(c.name), c.type, c.comment});
+          for (const auto& c : statement.columns) table.columns.push_back({to_lower_ascii(c.name), c.type, c.comment});
           for (const auto& c : statement.partition_columns)
-            table.partition_columns.push_back({lower(c.name), c.type, c.comment});
+            table.partition_columns.push_back({to_lower_ascii(c.name), c.type, c.comment});
           table.location = statement.location_uri;
           table.format = statement.stored_as;
           table.serde = statement.row_format_serde;

@@ -9,17 +9,12 @@
 #include <cstdint>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "function/function.h"
 
 namespace tributary {
 
 namespace {
-
-std::string lower(const std::string& name) {
-  std::string out = name;
-  for (char& c : out) c = (char)std::tolower((unsigned char)c);
-  return out;
-}
 
 std::string type_list(const std::vector<Type>& types) {
   std::string out;
@@ -99,12 +94,12 @@ bool more_specific(const std::vector<Type>& a, const std::vector<Type>& b) {
 }  // namespace
 
 void FunctionRegistry::add_scalar(const std::string& name, ScalarBinder binder) {
-  scalars_[lower(name)].push_back(std::move(binder));
+  scalars_[to_lower_ascii(name)].push_back(std::move(binder));
 }
 
 void FunctionRegistry::add_simple(const std::string& name, std::vector<Type> params, Type result,
                                   ScalarKernel kernel, bool deterministic) {
-  std::string key = lower(name);
+  std::string key = to_lower_ascii(name);
   std::string doc = key + "(";
   for (size_t i = 0; i < params.size(); i++) {
     if (i) doc += ", ";
@@ -133,17 +128,17 @@ void FunctionRegistry::add_simple(const std::string& name, std::vector<Type> par
 }
 
 void FunctionRegistry::add_aggregate(const std::string& name, AggregateBinder binder) {
-  aggregates_[lower(name)].push_back(std::move(binder));
+  aggregates_[to_lower_ascii(name)].push_back(std::move(binder));
 }
 
 void FunctionRegistry::add_signature_doc(const std::string& name, const std::string& signature) {
-  auto& docs = signatures_[lower(name)];
+  auto& docs = signatures_[to_lower_ascii(name)];
   if (std::find(docs.begin(), docs.end(), signature) == docs.end()) docs.push_back(signature);
 }
 
-bool FunctionRegistry::has_scalar(const std::string& name) const { return scalars_.count(lower(name)) > 0; }
+bool FunctionRegistry::has_scalar(const std::string& name) const { return scalars_.count(to_lower_ascii(name)) > 0; }
 
-bool FunctionRegistry::has_aggregate(const std::string& name) const { return aggregates_.count(lower(name)) > 0; }
+bool FunctionRegistry::has_aggregate(const std::string& name) const { return aggregates_.count(to_lower_ascii(name)) > 0; }
 
 std::vector<std::string> FunctionRegistry::scalar_names() const {
   std::vector<std::string> names;
@@ -169,7 +164,7 @@ static std::vector<std::string> visible_names(const std::map<std::string, std::v
 
 BoundFunction FunctionRegistry::bind_scalar(const std::string& name, const std::vector<Type>& args,
                                             const std::vector<const Value*>& constants) const {
-  std::string key = lower(name);
+  std::string key = to_lower_ascii(name);
   auto it = scalars_.find(key);
   if (it == scalars_.end()) {
     if (aggregates_.count(key)) {
@@ -233,7 +228,7 @@ BoundFunction FunctionRegistry::bind_scalar(const std::string& name, const std::
 }
 
 BoundAggregate FunctionRegistry::bind_aggregate(const std::string& name, const std::vector<Type>& args) const {
-  std::string key = lower(name);
+  std::string key = to_lower_ascii(name);
   auto it = aggregates_.find(key);
   if (it == aggregates_.end()) {
     throw_error(ErrorCode::NOT_FOUND,

@@ -13,6 +13,7 @@
 
 #include "aws/aws_client.h"
 #include "common/error.h"
+#include "common/text.h"
 #include "connectors/dynamodb/dynamodb_access_path.h"
 #include "connectors/dynamodb/dynamodb_item_reader.h"
 #include "connectors/dynamodb/dynamodb_schema.h"
@@ -23,11 +24,6 @@ using namespace dynamodb;
 using json = nlohmann::json;
 
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = (char)std::tolower((unsigned char)c);
-  return s;
-}
 
 [[noreturn]] void invalid(const std::string& catalog, const std::string& message) {
   throw_error(ErrorCode::INVALID_ARGUMENT, "Catalog '" + catalog + "': " + message);
@@ -50,7 +46,7 @@ DynamodbConfig make_dynamodb_config(const std::string& catalog, const ConnectorP
   auto column_family = [](const std::string& key) { return key.rfind("dynamodb.columns.", 0) == 0 && key.size() > 17; };
   check_property_keys(properties, known, "Catalog '" + catalog + "'", column_family);
   for (const auto& [key, value] : properties)
-    if (column_family(key)) config.explicit_columns[lower(key.substr(17))] = value;
+    if (column_family(key)) config.explicit_columns[to_lower_ascii(key.substr(17))] = value;
   config.access_key = get_property(properties, "dynamodb.access-key", "");
   config.secret_key = get_property(properties, "dynamodb.secret-key", "");
   config.session_token = get_property(properties, "dynamodb.session-token", "");
@@ -66,7 +62,7 @@ DynamodbConfig make_dynamodb_config(const std::string& catalog, const ConnectorP
   config.scan_segments = integer_property(properties, "dynamodb.scan-segments", 0, 0, context);
   config.requests_per_second = non_negative_property(properties, "dynamodb.requests-per-second",
                                                      config.requests_per_second, context);
-  std::string pushdown = lower(get_property(properties, "pushdown", "true"));
+  std::string pushdown = to_lower_ascii(get_property(properties, "pushdown", "true"));
   if (pushdown != "true" && pushdown != "false")
     invalid(catalog, "property 'pushdown' must be true or false, got '" + pushdown + "'");
   config.pushdown = pushdown == "true";
@@ -390,19 +386,19 @@ class DynamodbConnector : public Connector {
   std::vector<std::string> list_schemas() override { return {"default"}; }
 
   std::vector<std::string> list_tables(const std::string& schema) override {
-    if (lower(schema) != "default") return {};
+    if (to_lower_ascii(schema) != "default") return {};
     std::vector<std::string> names;
     for (const auto& [lower_name, real] : table_names(false)) names.push_back(lower_name);
     return names;
   }
 
   std::optional<TableMetadata> get_table(const std::string& schema, const std::string& table) override {
-    if (lower(schema) != "default") return std::nullopt;
+    if (to_lower_ascii(schema) != "default") return std::nullopt;
     auto description = describe(table);
     if (!description) return std::nullopt;
     TableMetadata meta;
     meta.schema = "default";
-    meta.name = lower(description->name);
+    meta.name = to_lower_ascii(description->name);
     meta.location = description->name;
     for (const auto& c : description->columns) {
       ColumnMetadata column;
@@ -500,7 +496,7 @@ class DynamodbConnector : public Connector {
       stats_.requests++;
       json response = json::parse(client_->call("ListTables", body.dump()));
       for (const auto& name : response.value("TableNames", json::array()))
-        names.emplace(lower(name.get<std::string>()), name.get<std::string>());
+        names.emplace(to_lower_ascii(name.get<std::string>()), name.get<std::string>());
       if (!response.contains("LastEvaluatedTableName")) break;
       body["ExclusiveStartTableName"] = response["LastEvaluatedTableName"];
     }
@@ -512,7 +508,7 @@ class DynamodbConnector : public Connector {
   }
 
   std::optional<TableDescription> describe(const std::string& table) {
-    std::string key = lower(table);
+    std::string key = to_lower_ascii(table);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       auto it = descriptions_.find(key);
@@ -554,7 +550,7 @@ class DynamodbConnector : public Connector {
   TableDescription description_for(const TableMetadata& table) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      auto it = descriptions_.find(lower(table.name));
+      auto it = descriptions_.find(to_lower_ascii(table.name));
       if (it != descriptions_.end() && it->second.second.columns.size() == table.columns.size())
         return it->second.second;
     }

@@ -7,15 +7,11 @@
 
 #include "common/decimal.h"
 #include "common/error.h"
+#include "common/text.h"
 
 namespace tributary::dynamodb {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = (char)std::tolower((unsigned char)c);
-  return s;
-}
 
 KeySchema parse_key_schema(const nlohmann::json& key_schema) {
   KeySchema keys;
@@ -167,7 +163,7 @@ void SchemaInference::add_item(const nlohmann::json& item) {
 
 ColumnSpec key_column(const std::string& attribute, const std::string& attribute_type) {
   ColumnSpec column;
-  column.name = lower(attribute);
+  column.name = to_lower_ascii(attribute);
   column.attribute = attribute;
   if (attribute_type == "N") {
     column.type = Type::decimal(38, 0);
@@ -202,7 +198,7 @@ std::vector<ColumnSpec> SchemaInference::columns(const TableDescription& table) 
   for (const auto& [name, seen] : attributes_) {
     if (name == table.keys.hash_key || name == table.keys.range_key) continue;
     ColumnSpec column;
-    column.name = lower(name);
+    column.name = to_lower_ascii(name);
     column.attribute = name;
     bool number = seen.int64 || seen.big_integer || seen.fraction;
     int kinds = (int)seen.s + (int)number + (int)seen.b + (int)seen.boolean + (int)seen.complex;
@@ -250,11 +246,11 @@ std::vector<ColumnSpec> parse_explicit_columns(const std::string& text, const Ta
     size_t space = part.find_first_of(" \t");
     if (part.empty() || space == std::string::npos)
       throw_error(ErrorCode::INVALID_ARGUMENT, "Catalog '" + catalog + "': property 'dynamodb.columns." +
-                                                   lower(table.name) + "' must list 'name type' pairs, got '" +
+                                                   to_lower_ascii(table.name) + "' must list 'name type' pairs, got '" +
                                                    part + "'");
     ColumnSpec column;
     column.attribute = part.substr(0, space);
-    column.name = lower(column.attribute);
+    column.name = to_lower_ascii(column.attribute);
     column.type = parse_type_name(part.substr(part.find_first_not_of(" \t", space)));
     if (column.type.id == TypeId::VARCHAR) column.kind = AttributeKind::S;
     else if (column.type.is_numeric()) column.kind = AttributeKind::N;

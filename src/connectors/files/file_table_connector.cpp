@@ -18,7 +18,6 @@ namespace {
 
 constexpr uint64_t kMinSplitBytes = 1 << 20;
 
-std::string lower(std::string s) { return to_lower_ascii(std::move(s)); }
 
 std::string trim(const std::string& s) { return trim_ascii(s); }
 
@@ -95,12 +94,12 @@ FileReadOptions read_options(const ConnectorProperties& properties, const std::s
   };
   auto single_char = [&](const std::string& key, const std::string& def) {
     std::string v = get_property(properties, key, def);
-    if (lower(v) == "tab" || v == "\\t") return '\t';
+    if (to_lower_ascii(v) == "tab" || v == "\\t") return '\t';
     if (v.size() != 1) invalid("property '" + key + "' must be a single character, got '" + v + "'");
     return v[0];
   };
   auto boolean = [&](const std::string& key, bool def) {
-    std::string v = lower(get_property(properties, key, def ? "true" : "false"));
+    std::string v = to_lower_ascii(get_property(properties, key, def ? "true" : "false"));
     if (v != "true" && v != "false") invalid("property '" + key + "' must be true or false, got '" + v + "'");
     return v == "true";
   };
@@ -119,7 +118,7 @@ FileReadOptions read_options(const ConnectorProperties& properties, const std::s
   o.csv.delimiter = single_char("csv.delimiter", ",");
   std::string quote = get_property(properties, "csv.quote", "\"");
   o.quote_set = properties.count("csv.quote") > 0;
-  o.csv.quote = lower(quote) == "none" || quote.empty() ? '\0' : single_char("csv.quote", "\"");
+  o.csv.quote = to_lower_ascii(quote) == "none" || quote.empty() ? '\0' : single_char("csv.quote", "\"");
   o.csv.header = boolean("csv.header", true);
   o.csv.null_string = get_property(properties, "csv.null-string", "");
   o.split_csv = boolean("csv.split", true);
@@ -328,7 +327,7 @@ std::unique_ptr<PageSource> FileTableConnector::open(const TableMetadata& table,
       JsonScan scan;
       scan.range = range;
       scan.flavor = file_split->flavor;
-      for (int c : data_request) scan.names.push_back(lower(table.columns.at(c).name));
+      for (int c : data_request) scan.names.push_back(to_lower_ascii(table.columns.at(c).name));
       scan.types = types;
       scan.limit = limit;
       scan.rejected_values = &rejected_;
@@ -371,7 +370,7 @@ std::vector<ColumnMetadata> FileTableConnector::parse_column_list(const std::vec
     if (space == std::string::npos)
       invalid("table '" + table + "': column definition '" + item + "' in " + origin + " needs a name and a type");
     ColumnMetadata c;
-    c.name = lower(item.substr(0, space));
+    c.name = to_lower_ascii(item.substr(0, space));
     if (c.name.size() >= 2 && c.name.front() == '"' && c.name.back() == '"') c.name = c.name.substr(1, c.name.size() - 2);
     try {
       c.type = parse_type_name(trim(item.substr(space + 1)));
@@ -471,7 +470,7 @@ std::optional<FileTableConnector::ResolvedTable> FileTableConnector::resolve(con
     if (first.format == FileFormat::PARQUET) {
       // The first file's footer gives the columns (explicit columns are for text formats).
       auto footer = parquet_footer(set, first);
-      for (const auto& c : footer->columns()) file_columns.push_back({lower(c.name), c.type, true, ""});
+      for (const auto& c : footer->columns()) file_columns.push_back({to_lower_ascii(c.name), c.type, true, ""});
       explicit_columns.reset();
       sample_rows = (uint64_t)footer->num_rows();
       sample_bytes = std::max<uint64_t>(first.size, 1);

@@ -18,7 +18,6 @@ namespace {
 using files::FileSet;
 using files::FileTableConnector;
 
-std::string lower(std::string s) { return to_lower_ascii(std::move(s)); }
 
 // Splits "a int, b decimal(10,2)" at commas outside parentheses.
 std::vector<std::string> split_column_list(const std::string& text) {
@@ -66,7 +65,7 @@ class FilesConnector : public FileTableConnector {
     location_ = require_property(properties, "location", catalog_);
     while (location_.size() > 1 && location_.back() == '/') location_.pop_back();
     for (const auto& [key, value] : properties)
-      if (key.rfind("table.", 0) == 0) table_columns_[lower(key.substr(6, key.size() - 14))] = value;
+      if (key.rfind("table.", 0) == 0) table_columns_[to_lower_ascii(key.substr(6, key.size() - 14))] = value;
     try {
       storage_ = files::storage_for(location_, properties, catalog_);
     } catch (const Error& e) {
@@ -84,7 +83,7 @@ class FilesConnector : public FileTableConnector {
   std::vector<std::string> list_schemas() override {
     std::vector<std::string> schemas;
     for (const auto& e : storage_->list(location_))
-      if (e.directory) schemas.push_back(lower(e.name));
+      if (e.directory) schemas.push_back(to_lower_ascii(e.name));
     std::sort(schemas.begin(), schemas.end());
     schemas.erase(std::unique(schemas.begin(), schemas.end()), schemas.end());
     return schemas;
@@ -127,7 +126,7 @@ class FilesConnector : public FileTableConnector {
   // INSERT INTO a folder table: new files beside the others, in the table's format.
   std::unique_ptr<TableWriteSession> begin_insert(const std::string& schema, const std::string& table,
                                                   const WriteContext& context) override {
-    std::string key = catalog_ + "." + lower(schema) + "." + lower(table);
+    std::string key = catalog_ + "." + to_lower_ascii(schema) + "." + to_lower_ascii(table);
     auto located = locate(schema, table);
     auto metadata = get_table(schema, table);
     if (!located || !metadata) throw_error(ErrorCode::NOT_FOUND, "Table '" + key + "' does not exist");
@@ -148,7 +147,7 @@ class FilesConnector : public FileTableConnector {
     std::vector<std::string> names;
     std::vector<Type> types;
     for (const auto& c : metadata->columns) {
-      names.push_back(lower(c.name));
+      names.push_back(to_lower_ascii(c.name));
       types.push_back(c.type);
     }
     auto writer = std::make_unique<files::TableFileWriter>(*storage_, located->files.path, names, types,
@@ -163,7 +162,7 @@ class FilesConnector : public FileTableConnector {
     std::set<std::string> names;
     for (const auto& e : storage_->list(dir)) {
       if (e.directory) {
-        if (files::holds_table(storage_->list(dir + "/" + e.name))) names.insert(lower(e.name));
+        if (files::holds_table(storage_->list(dir + "/" + e.name))) names.insert(to_lower_ascii(e.name));
       } else if (auto name = file_table_name(e)) {
         names.insert(*name);
       }
@@ -183,10 +182,10 @@ class FilesConnector : public FileTableConnector {
     for (const auto& e : entries) {
       std::string full = dir + "/" + e.name;
       LocatedTable located;
-      located.schema = lower(schema);
-      located.name = lower(table);
+      located.schema = to_lower_ascii(schema);
+      located.name = to_lower_ascii(table);
       if (e.directory) {
-        if (lower(e.name) != located.name) continue;
+        if (to_lower_ascii(e.name) != located.name) continue;
         auto inner = storage_->list(full);
         if (!files::holds_table(inner)) continue;
         located.files = files::discover_folder(storage_, full, inner, std::nullopt);
@@ -215,7 +214,7 @@ class FilesConnector : public FileTableConnector {
   }
 
   std::string describe_table(const std::string& schema, const std::string& table) const override {
-    return "Catalog '" + catalog_ + "', table '" + catalog_ + "." + lower(schema) + "." + lower(table) + "'";
+    return "Catalog '" + catalog_ + "', table '" + catalog_ + "." + to_lower_ascii(schema) + "." + to_lower_ascii(table) + "'";
   }
 
  private:
@@ -230,7 +229,7 @@ class FilesConnector : public FileTableConnector {
 
   std::string schema_dir(const std::string& schema) const {
     for (const auto& e : storage_->list(location_))
-      if (e.directory && lower(e.name) == lower(schema)) return location_ + "/" + e.name;
+      if (e.directory && to_lower_ascii(e.name) == to_lower_ascii(schema)) return location_ + "/" + e.name;
     return "";
   }
 

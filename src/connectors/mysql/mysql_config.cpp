@@ -5,18 +5,14 @@
 #include <cmath>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace tributary {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char& c : s) c = (char)std::tolower((unsigned char)c);
-  return s;
-}
-
 bool starts_with_ci(const std::string& s, const std::string& prefix) {
-  return s.size() >= prefix.size() && lower(s.substr(0, prefix.size())) == prefix;
+  return s.size() >= prefix.size() && to_lower_ascii(s.substr(0, prefix.size())) == prefix;
 }
 
 [[noreturn]] void invalid(const std::string& catalog, const std::string& message) {
@@ -139,7 +135,7 @@ void parse_mysql_connection_url(const std::string& url, const std::string& catal
     size_t amp = query.find('&', start);
     std::string pair = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
     size_t eq = pair.find('=');
-    std::string key = lower(pair.substr(0, eq));
+    std::string key = to_lower_ascii(pair.substr(0, eq));
     std::string value;
     if (!mysql_url_decode(eq == std::string::npos ? "" : pair.substr(eq + 1), &value))
       invalid(catalog, "connection URL '" + shown + "' has a malformed %-escape in parameter '" + key + "'");
@@ -179,7 +175,7 @@ MysqlConfig make_mysql_config(const std::string& catalog, const ConnectorPropert
   config.split_count = integer_property(properties, "split-count", 0, 0, context);
   config.requests_per_second =
       non_negative_property(properties, "requests-per-second", config.requests_per_second, context);
-  std::string pushdown = lower(get_property(properties, "pushdown", "true"));
+  std::string pushdown = to_lower_ascii(get_property(properties, "pushdown", "true"));
   if (pushdown != "true" && pushdown != "false")
     invalid(catalog, "property 'pushdown' must be true or false, got '" + pushdown + "'");
   config.pushdown = pushdown == "true";

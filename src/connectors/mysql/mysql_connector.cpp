@@ -9,6 +9,7 @@
 #include "common/datetime.h"
 #include "common/decimal.h"
 #include "common/error.h"
+#include "common/text.h"
 #include "connectors/mysql/mysql_config.h"
 #include "connectors/mysql/mysql_pool.h"
 #include "connectors/mysql/mysql_sql.h"
@@ -19,11 +20,6 @@ namespace {
 
 constexpr double kSplitRowThreshold = 100000;
 const char* const kSystemSchemas = "('information_schema', 'mysql', 'performance_schema', 'sys')";
-
-std::string lower(std::string s) {
-  for (char& c : s) c = (char)std::tolower((unsigned char)c);
-  return s;
-}
 
 // ---------------------------------------------------------------- field parsing
 // Text-protocol fields are parsed in place; none of these allocate.
@@ -340,7 +336,7 @@ class MysqlConnector : public Connector {
                       std::string(kSystemSchemas) + " ORDER BY SCHEMA_NAME");
     std::vector<std::string> names;
     for (auto& row : rows)
-      if (row[0]) names.push_back(lower(*row[0]));
+      if (row[0]) names.push_back(to_lower_ascii(*row[0]));
     return names;
   }
 
@@ -350,7 +346,7 @@ class MysqlConnector : public Connector {
                       " ORDER BY TABLE_NAME");
     std::vector<std::string> names;
     for (auto& row : rows)
-      if (row[0] && (names.empty() || names.back() != lower(*row[0]))) names.push_back(lower(*row[0]));
+      if (row[0] && (names.empty() || names.back() != to_lower_ascii(*row[0]))) names.push_back(to_lower_ascii(*row[0]));
     return names;
   }
 
@@ -365,8 +361,8 @@ class MysqlConnector : public Connector {
     source.schema = *tables[0][0];
     source.name = *tables[0][1];
     TableMetadata meta;
-    meta.schema = lower(source.schema);
-    meta.name = lower(source.name);
+    meta.schema = to_lower_ascii(source.schema);
+    meta.name = to_lower_ascii(source.name);
     meta.location = "mysql://" + config_.address() + "/" + source.schema + "." + source.name;
     if (tables[0][2] && (!tables[0][3] || *tables[0][3] != "VIEW")) {
       try {
@@ -383,15 +379,15 @@ class MysqlConnector : public Connector {
     for (auto& row : columns) {
       MysqlColumn column;
       column.name = row[0].value_or("");
-      column.column_type = lower(row[1].value_or(""));
-      column.charset = lower(row[3].value_or(""));
+      column.column_type = to_lower_ascii(row[1].value_or(""));
+      column.charset = to_lower_ascii(row[3].value_or(""));
       column.type = mysql_column_type(column.column_type);
       column.bit = column.column_type.rfind("bit", 0) == 0;
       if (row[4] && *row[4] == "PRI") {
         primary_columns++;
         primary_index = (int)source.columns.size();
       }
-      meta.columns.push_back({lower(column.name), column.type, row[2].value_or("YES") != "NO", column.column_type});
+      meta.columns.push_back({to_lower_ascii(column.name), column.type, row[2].value_or("YES") != "NO", column.column_type});
       source.columns.push_back(std::move(column));
     }
     if (primary_columns == 1 && source.columns[primary_index].type.is_integer() && !source.columns[primary_index].bit)
@@ -474,7 +470,7 @@ class MysqlConnector : public Connector {
 
  private:
   static std::string key(const std::string& schema, const std::string& table) {
-    return lower(schema) + "." + lower(table);
+    return to_lower_ascii(schema) + "." + to_lower_ascii(table);
   }
 
   std::vector<std::vector<std::optional<std::string>>> fetch(const std::string& sql) {

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace tributary::postgres {
 
@@ -11,11 +12,6 @@ namespace {
 
 [[noreturn]] void invalid(const std::string& catalog, const std::string& message) {
   throw_error(ErrorCode::INVALID_ARGUMENT, "postgresql catalog '" + catalog + "': " + message);
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = (char)std::tolower((unsigned char)c);
-  return s;
 }
 
 int hex_value(char c) {
@@ -115,7 +111,7 @@ ConnectionConfig parse_connection_url(const std::string& raw_url, const std::str
     } catch (const Error&) {
       invalid(catalog, "malformed percent-escape in the value of URL parameter '" + key + "'");
     }
-    std::string k = lower(key);
+    std::string k = to_lower_ascii(key);
     if (k == "user") config.user = value;
     else if (k == "password") config.password = value;
     else if (k == "sslmode" || k == "sslrootcert" || k == "sslcert" || k == "sslkey" || k == "target_session_attrs")
@@ -156,7 +152,7 @@ ConnectorSettings parse_connector_settings(const std::string& catalog, const Con
   s.requests_per_second =
       non_negative_property(properties, "requests-per-second", s.requests_per_second, context);
   if (auto it = properties.find("pushdown"); it != properties.end()) {
-    std::string v = lower(it->second);
+    std::string v = to_lower_ascii(it->second);
     if (v == "true") s.pushdown = true;
     else if (v == "false") s.pushdown = false;
     else invalid(catalog, "property 'pushdown' must be true or false, got '" + it->second + "'");

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "connectors/postgres/postgres_connection_pool.h"
 #include "connectors/postgres/postgres_copy_format.h"
 #include "connectors/postgres/postgres_sql.h"
@@ -20,11 +21,6 @@ namespace {
 
 using namespace postgres;
 using Clock = std::chrono::steady_clock;
-
-std::string lower(std::string s) {
-  for (char& c : s) c = (char)std::tolower((unsigned char)c);
-  return s;
-}
 
 // The state of a pushed-down aggregation or join: a derived relation with its SQL.
 class PostgresQueryHandle : public ConnectorTableHandle {
@@ -339,7 +335,7 @@ class PostgresConnector : public Connector {
         "AND schema_name NOT LIKE 'pg\\_temp\\_%' ORDER BY 1");
     std::vector<std::string> names;
     for (auto& r : rows)
-      if (r[0]) names.push_back(lower(*r[0]));
+      if (r[0]) names.push_back(to_lower_ascii(*r[0]));
     names.erase(std::unique(names.begin(), names.end()), names.end());
     return names;
   }
@@ -352,7 +348,7 @@ class PostgresConnector : public Connector {
                              {schema});
     std::vector<std::string> names;
     for (auto& r : rows)
-      if (r[0]) names.push_back(lower(*r[0]));
+      if (r[0]) names.push_back(to_lower_ascii(*r[0]));
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
     return names;
@@ -385,8 +381,8 @@ class PostgresConnector : public Connector {
         "WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
         {oid});
     TableMetadata meta;
-    meta.schema = lower(relation.schema);
-    meta.name = lower(relation.name);
+    meta.schema = to_lower_ascii(relation.schema);
+    meta.name = to_lower_ascii(relation.name);
     const auto& c = pool_->settings().connection;
     meta.location = "postgresql://" + c.endpoint() + "/" + relation.schema + "." + relation.name;
     for (auto& r : columns) {
@@ -397,7 +393,7 @@ class PostgresConnector : public Connector {
       column.type = mapping.type;
       column.kind = mapping.kind;
       ColumnMetadata cm;
-      cm.name = lower(column.name);
+      cm.name = to_lower_ascii(column.name);
       cm.type = column.type;
       cm.nullable = r[2].value_or("false") != "true";
       cm.comment = column.source_type;
@@ -503,7 +499,7 @@ class PostgresConnector : public Connector {
     meta.location = location;
     for (size_t i = 0; i < derived.columns.size(); i++) {
       ColumnMetadata cm;
-      cm.name = lower(derived.display_names[i]);
+      cm.name = to_lower_ascii(derived.display_names[i]);
       cm.type = derived.columns[i].type;
       meta.columns.push_back(std::move(cm));
     }
@@ -518,7 +514,7 @@ class PostgresConnector : public Connector {
         throw_error(ErrorCode::INTERNAL_ERROR, "postgresql catalog '" + catalog_ + "': foreign table handle");
       return handle->relation();
     }
-    std::string key = lower(table.schema) + "." + lower(table.name);
+    std::string key = to_lower_ascii(table.schema) + "." + to_lower_ascii(table.name);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       auto it = relations_.find(key);

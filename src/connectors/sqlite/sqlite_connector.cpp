@@ -14,22 +14,18 @@
 #include "common/datetime.h"
 #include "common/decimal.h"
 #include "common/error.h"
+#include "common/text.h"
 
 namespace tributary {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = (char)std::tolower((unsigned char)c);
-  return s;
-}
 
 std::string upper(std::string s) {
   for (char& c : s) c = (char)std::toupper((unsigned char)c);
   return s;
 }
 
-bool iequals(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
+bool iequals(const std::string& a, const std::string& b) { return to_lower_ascii(a) == to_lower_ascii(b); }
 
 // One read-only connection; closes on destruction.
 class Database {
@@ -489,7 +485,7 @@ class SqlitePageSource : public PageSource {
           vec.data<uint8_t>()[row] = sqlite3_column_int64(stmt_, col) != 0;
           ok = true;
         } else if (storage == SQLITE_TEXT) {
-          std::string t = lower(column_text(stmt_, col));
+          std::string t = to_lower_ascii(column_text(stmt_, col));
           bytes_read_ += t.size();
           if (t == "true" || t == "t" || t == "1") {
             vec.data<uint8_t>()[row] = 1;
@@ -520,7 +516,7 @@ class SqliteConnector : public Connector {
   SqliteConnector(std::string catalog, std::string path, std::string schema, int busy_timeout_ms)
       : catalog_(std::move(catalog)),
         path_(std::move(path)),
-        schema_(lower(schema)),
+        schema_(to_lower_ascii(schema)),
         busy_timeout_ms_(busy_timeout_ms) {}
 
   std::string type() const override { return "sqlite"; }
@@ -535,7 +531,7 @@ class SqliteConnector : public Connector {
         "ORDER BY name"));
     std::vector<std::string> names;
     int rc;
-    while ((rc = sqlite3_step(stmt.stmt)) == SQLITE_ROW) names.push_back(lower(column_text(stmt.stmt, 0)));
+    while ((rc = sqlite3_step(stmt.stmt)) == SQLITE_ROW) names.push_back(to_lower_ascii(column_text(stmt.stmt, 0)));
     if (rc != SQLITE_DONE) db.fail("cannot list tables");
     return names;
   }
@@ -556,7 +552,7 @@ class SqliteConnector : public Connector {
     }
     TableMetadata meta;
     meta.schema = schema_;
-    meta.name = lower(source.name);
+    meta.name = to_lower_ascii(source.name);
     meta.location = path_ + "#" + source.name;
     {
       Statement stmt(db.prepare("SELECT name, type, pk, \"notnull\" FROM pragma_table_info(?) ORDER BY cid"));
@@ -577,7 +573,7 @@ class SqliteConnector : public Connector {
       for (const auto& r : raws) {
         bool rowid_alias = pk_count == 1 && r.pk && upper(r.declared) == "INTEGER";
         ColumnMetadata column;
-        column.name = lower(r.name);
+        column.name = to_lower_ascii(r.name);
         column.type = sqlite_column_type(r.declared, rowid_alias);
         column.nullable = !(r.notnull || rowid_alias);
         column.comment = r.declared;
@@ -630,14 +626,14 @@ class SqliteConnector : public Connector {
   SourceTable source_for(const TableMetadata& table) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      auto it = sources_.find(lower(table.name));
+      auto it = sources_.find(to_lower_ascii(table.name));
       if (it != sources_.end() && it->second.columns.size() == table.columns.size()) return it->second;
     }
     if (!get_table(table.schema, table.name))
       throw_error(ErrorCode::NOT_FOUND,
                   "Table '" + catalog_ + "." + table.schema + "." + table.name + "' does not exist");
     std::lock_guard<std::mutex> lock(mutex_);
-    SourceTable source = sources_.at(lower(table.name));
+    SourceTable source = sources_.at(to_lower_ascii(table.name));
     if (source.columns.size() != table.columns.size())
       throw_error(ErrorCode::SOURCE_ERROR, "SQLite catalog '" + catalog_ + "': table '" + table.name +
                                                "' changed while the query was planned");

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace tributary {
 
@@ -41,25 +42,20 @@ class SingleSplit : public Split {
   std::string describe() const override { return "system"; }
 };
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = (char)std::tolower((unsigned char)c);
-  return s;
-}
-
 class SystemConnector : public Connector {
  public:
   explicit SystemConnector(std::function<std::vector<CatalogEntry>()> catalogs) : catalogs_(std::move(catalogs)) {}
   std::string type() const override { return "system"; }
   std::vector<std::string> list_schemas() override { return {"information_schema"}; }
   std::vector<std::string> list_tables(const std::string& schema) override {
-    if (lower(schema) != "information_schema") return {};
+    if (to_lower_ascii(schema) != "information_schema") return {};
     return {"columns", "schemata", "tables"};
   }
   std::optional<TableMetadata> get_table(const std::string& schema, const std::string& table) override {
-    if (lower(schema) != "information_schema") return std::nullopt;
+    if (to_lower_ascii(schema) != "information_schema") return std::nullopt;
     TableMetadata t;
     t.schema = "information_schema";
-    t.name = lower(table);
+    t.name = to_lower_ascii(table);
     auto v = Type::varchar();
     if (t.name == "schemata") {
       t.columns = {{"catalog_name", v}, {"schema_name", v}};
@@ -104,7 +100,7 @@ class SystemConnector : public Connector {
           rows.push_back({s(entry.name), s(schema)});
           continue;
         }
-        if (want_schema && *want_schema != lower(schema)) continue;
+        if (want_schema && *want_schema != to_lower_ascii(schema)) continue;
         std::vector<std::string> tables;
         try {
           tables = entry.connector->list_tables(schema);
@@ -113,7 +109,7 @@ class SystemConnector : public Connector {
         }
         std::sort(tables.begin(), tables.end());
         for (const auto& name : tables) {
-          if (want_table && *want_table != lower(name)) continue;
+          if (want_table && *want_table != to_lower_ascii(name)) continue;
           if (table.name == "tables") {
             rows.push_back({s(entry.name), s(schema), s(name), s("BASE TABLE")});
             continue;
@@ -127,7 +123,7 @@ class SystemConnector : public Connector {
           if (!metadata) continue;
           for (size_t i = 0; i < metadata->columns.size(); i++) {
             const auto& c = metadata->columns[i];
-            rows.push_back({s(entry.name), s(schema), s(name), s(lower(c.name)), Value::integer((int64_t)i + 1),
+            rows.push_back({s(entry.name), s(schema), s(name), s(to_lower_ascii(c.name)), Value::integer((int64_t)i + 1),
                             s(c.nullable ? "YES" : "NO"), s(c.type.to_string())});
           }
         }
