@@ -137,7 +137,9 @@ bool ScanOperator::get_data(ExecContext& context, Chunk& out, SourceState* raw_s
       state->reported_bytes = 0;
       // Opening a split ahead takes it from the other threads: only while there are more
       // splits left than threads to share them.
-      if (source->prefetch() && splits_.size() - std::min(splits_.size(), next_split_.load()) > (size_t)context.threads) {
+      // Not under a LIMIT, which may need no further split.
+      if (!request_.limit && source->prefetch() &&
+          splits_.size() - std::min(splits_.size(), next_split_.load()) > (size_t)context.threads) {
         size_t next = next_split_.fetch_add(1);
         if (next < splits_.size()) {
           state->ahead = node->connector->open(node->table, *splits_[next], request_);
@@ -354,8 +356,9 @@ void ResultCollector::sink(ExecContext& context, Chunk& input, SinkState* state)
   if (input.size == 0) return;
   if (consumer_) {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (failed_) return;  // the consumer threw: the query is failing, write nothing more
     if (state->order == next_position_) {
-      consumer_(input);
+      emit(input);
     } else {
       memory_ = &context.memory;
       memory_->reserve((int64_t)input.memory_bytes());
@@ -381,6 +384,16 @@ void ResultCollector::position_done(uint64_t position) {
   emit_ready();
 }
 
+void ResultCollector::emit(Chunk& chunk) {
+  if (failed_) return;
+  try {
+    consumer_(chunk);
+  } catch (...) {
+    failed_ = true;
+    throw;
+  }
+}
+
 void ResultCollector::emit_ready() {
   while (true) {
     // The chunks of the current lowest position that waited (it was not the lowest then).
@@ -388,7 +401,7 @@ void ResultCollector::emit_ready() {
     if (waiting != waiting_.end()) {
       for (auto& chunk : waiting->second) {
         memory_->release((int64_t)chunk.memory_bytes());
-        consumer_(chunk);
+        emit(chunk);
       }
       waiting_.erase(waiting);
     }
@@ -407,7 +420,7 @@ void ResultCollector::finalize(ExecContext& context, int child) {
   for (auto& [position, chunks] : waiting_)
     for (auto& chunk : chunks) {
       memory_->release((int64_t)chunk.memory_bytes());
-      consumer_(chunk);
+      emit(chunk);
     }
   waiting_.clear();
   done_.clear();

@@ -94,7 +94,9 @@ class ResultCollector : public PhysicalOperator {
   std::vector<Chunk> take();
 
  private:
-  void emit_ready();  // REQUIRES(mutex_)
+  void emit_ready();         // REQUIRES(mutex_)
+  void emit(Chunk& chunk);   // REQUIRES(mutex_); after one throw, no more calls
+
 
   std::function<void(Chunk&)> consumer_;
   std::mutex mutex_;
@@ -105,6 +107,7 @@ class ResultCollector : public PhysicalOperator {
   std::set<uint64_t> done_;
   std::map<uint64_t, std::vector<Chunk>> waiting_;
   MemoryTracker* memory_ = nullptr;  // where waiting chunks are accounted
+  bool failed_ = false;              // GUARDED_BY(mutex_)
 };
 
 }  // namespace tributary::exec

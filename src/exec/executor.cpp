@@ -1,5 +1,6 @@
 #include "exec/executor.h"
 
+#include <cstdint>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -111,6 +112,8 @@ class PipelineRunner {
           }
         } else {
           auto source_state = final_op->make_final_output_state(context_);
+          // An outer join's unmatched build rows come after every row of the probe side.
+          if (sink_state) sink_state->order = UINT64_MAX;
           while (!finished_.load(std::memory_order_relaxed)) {
             context_.check_cancelled();
             Chunk chunk;

@@ -392,7 +392,7 @@ class LakeCatalog : public Connector {
     std::string folder = storage_path(location);
     auto storage = files::storage_for(folder, {}, "AwsDataCatalog");
     // Two CTAS into one location at once would each see it empty: the second is refused.
-    auto claim = std::make_shared<LocationClaim>(*this, folder);
+    auto claim = files::claim_write_location(folder);
     if (storage->has_any(folder))
       throw_error(ErrorCode::ALREADY_EXISTS, "Target directory for table '" + table.schema + "." + table.name +
                                                  "' already exists: " + location +
@@ -435,7 +435,15 @@ class LakeCatalog : public Connector {
                                                            table.partition_columns.size(), options, context.query_id);
     auto on_commit = [this, external](const files::WriteOutcome& outcome) {
       metastore_.create_table(external, false);
-      register_partitions(external, outcome);
+      try {
+        register_partitions(external, outcome);
+      } catch (...) {
+        try {
+          metastore_.drop_table(catalog_, external.database, external.name, true);
+        } catch (...) {
+        }
+        throw;
+      }
     };
     return std::make_unique<files::FilesWriteSession>(storage, std::move(writer), on_commit, prepare, claim);
   }
@@ -740,28 +748,10 @@ class LakeCatalog : public Connector {
   }
 
   // Marks a location as being written by a CTAS of this process until destroyed.
-  class LocationClaim {
-   public:
-    LocationClaim(LakeCatalog& catalog, std::string folder) : catalog_(catalog), folder_(std::move(folder)) {
-      std::lock_guard<std::mutex> lock(catalog_.writing_mutex_);
-      if (!catalog_.writing_.insert(folder_).second)
-        throw_error(ErrorCode::ALREADY_EXISTS, "Another CREATE TABLE AS is writing into " + folder_);
-    }
-    ~LocationClaim() {
-      std::lock_guard<std::mutex> lock(catalog_.writing_mutex_);
-      catalog_.writing_.erase(folder_);
-    }
-
-   private:
-    LakeCatalog& catalog_;
-    std::string folder_;
-  };
 
   Metastore& metastore_;
   std::string catalog_;
   files::LocalPathPolicy policy_;
-  std::mutex writing_mutex_;
-  std::set<std::string> writing_;  // CTAS locations being written (GUARDED_BY writing_mutex_)
 };
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "common/datetime.h"
 #include "common/decimal.h"
 #include "common/error.h"
+#include "connectors/files/table_writer.h"
 #include "formats/parquet/metadata.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
@@ -971,4 +972,21 @@ TEST(ParquetReaderSkip, DictionaryCodesOfStringBatches) {
   reader = file->read_row_group(0, {0});
   const std::vector<std::string_view>* dictionary = nullptr;
   EXPECT_FALSE(reader->read_column_codes(0, chunk.columns[0], reader->begin_rows(), codes.data(), &dictionary));
+}
+
+// ---- write locations ---------------------------------------------------------------------
+
+// One CREATE TABLE AS at a time per location, for as long as its session holds the claim.
+TEST(TableWriterClaim, SecondClaimOfALocationIsRefusedUntilReleased) {
+  auto first = tributary::files::claim_write_location("/data/lake/t/");
+  try {
+    tributary::files::claim_write_location("/data/lake/t");
+    FAIL() << "expected ALREADY_EXISTS";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::ALREADY_EXISTS);
+    EXPECT_NE(e.message().find("Another CREATE TABLE AS is writing into /data/lake/t"), std::string::npos) << e.message();
+  }
+  auto other = tributary::files::claim_write_location("/data/lake/u/");
+  first.reset();
+  EXPECT_NO_THROW(tributary::files::claim_write_location("/data/lake/t/"));
 }

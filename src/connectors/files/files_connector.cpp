@@ -101,6 +101,8 @@ class FilesConnector : public FileTableConnector {
     if (!table.location.empty())
       throw_error(ErrorCode::NOT_SUPPORTED, "A files catalog writes its tables under its location ('" + folder +
                                                 "'): leave out external_location");
+    // Claimed until the session ends: a second CREATE TABLE AS of the table meanwhile is refused.
+    auto claim = files::claim_write_location(folder);
     if (storage_->has_any(folder))
       throw_error(ErrorCode::ALREADY_EXISTS, "Target directory for table '" + key + "' already exists: " + folder);
     files::WriteOptions options;
@@ -120,7 +122,7 @@ class FilesConnector : public FileTableConnector {
       }
     auto writer = std::make_unique<files::TableFileWriter>(*storage_, folder, names, types,
                                                            table.partition_columns.size(), options, context.query_id);
-    return std::make_unique<files::FilesWriteSession>(storage_, std::move(writer));
+    return std::make_unique<files::FilesWriteSession>(storage_, std::move(writer), nullptr, nullptr, claim);
   }
 
   // INSERT INTO a folder table: new files beside the others, in the table's format.

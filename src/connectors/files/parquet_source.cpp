@@ -4,6 +4,7 @@
 #include <atomic>
 #include <future>
 #include <optional>
+#include <system_error>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -136,8 +137,11 @@ class ParquetPageSource : public PageSource {
         if (count == 0) break;
       }
       if (count == 0) {
-        for (size_t c = 0; c < columns; c++)
+        for (size_t c = 0; c < columns; c++) {
           if (!done[c] && reader_index_[c] >= 0) reader_->skip_column((size_t)reader_index_[c], n);
+          // A string vector read for nothing would keep its page's bytes alive: start afresh.
+          if (done[c] && types_[c].physical() == PhysicalType::STRING) out.columns[c] = Vector(types_[c], kChunkCapacity);
+        }
         reader_->end_rows(n);
         continue;
       }
@@ -179,10 +183,15 @@ class ParquetPageSource : public PageSource {
   bool prefetch() override {
     // Object stores: the row group's column chunks are fetched on another thread meanwhile.
     if (!file_->remote() || read_columns_.empty()) return false;
-    if (!reader_ && !pending_.valid())
-      pending_ = std::async(std::launch::async, [file = file_, row_group = row_group_, columns = read_columns_] {
-        return file->read_row_group(row_group, columns);
-      });
+    if (!reader_ && !pending_.valid()) {
+      try {
+        pending_ = std::async(std::launch::async, [file = file_, row_group = row_group_, columns = read_columns_] {
+          return file->read_row_group(row_group, columns);
+        });
+      } catch (const std::system_error&) {
+        return false;  // no thread to be had: read when needed
+      }
+    }
     return true;
   }
   SourceMetrics metrics() const override {

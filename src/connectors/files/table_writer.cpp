@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <mutex>
+#include <set>
 #include <unordered_map>
 
 #include "common/error.h"
@@ -348,8 +350,8 @@ void TableFileWriter::close_file(Partition& partition) {
   if (!keep) return;
   std::string path =
       folder_path(partition.target, file_prefix_ + "_" + std::to_string(file_number_++) + extension(options_, compression_));
+  outcome_.files.push_back(path);  // first: a write that fails part way is removed too
   storage_.write(path, body);
-  outcome_.files.push_back(path);
   outcome_.bytes += body.size();
 }
 
@@ -389,6 +391,22 @@ WriteOutcome write_table_files(Storage& storage, const std::string& folder, cons
   TableFileWriter writer(storage, folder, names, types, partition_count, options, file_prefix);
   for (const Chunk& chunk : rows) writer.write(chunk);
   return writer.finish();
+}
+
+std::shared_ptr<void> claim_write_location(const std::string& folder) {
+  static std::mutex mutex;
+  static std::set<std::string> claimed;  // GUARDED_BY(mutex)
+  std::string key = folder;
+  while (key.size() > 1 && key.back() == '/') key.pop_back();
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!claimed.insert(key).second)
+      throw_error(ErrorCode::ALREADY_EXISTS, "Another CREATE TABLE AS is writing into " + folder);
+  }
+  return std::shared_ptr<void>(nullptr, [key](void*) {
+    std::lock_guard<std::mutex> lock(mutex);
+    claimed.erase(key);
+  });
 }
 
 void remove_files(Storage& storage, const std::vector<std::string>& paths) noexcept {

@@ -143,6 +143,11 @@ WriteOutcome write_table_files(Storage& storage, const std::string& folder, cons
                                const std::vector<Type>& types, size_t partition_count, const std::vector<Chunk>& rows,
                                const WriteOptions& options, const std::string& file_prefix);
 
+// Claims `folder` for one CREATE TABLE AS of this process until the returned handle is
+// released (a second claim throws ALREADY_EXISTS "Another CREATE TABLE AS is writing into
+// <folder>"): the location is checked empty before the query runs and filled after it.
+std::shared_ptr<void> claim_write_location(const std::string& folder);
+
 // Deletes files written earlier (undoing a write whose registration failed); errors ignored.
 void remove_files(Storage& storage, const std::vector<std::string>& paths) noexcept;
 

@@ -796,8 +796,8 @@ bool ColumnChunkReader::read_codes(Vector& out, size_t count, uint32_t* codes) {
 void ColumnChunkReader::skip(size_t count) {
   if (as_list_) {
     // Lists are assembled level by level: read them into a scratch vector.
-    if (skip_scratch_.capacity() < count) skip_scratch_ = Vector(Type::varchar(), std::max(count, kChunkCapacity));
-    read_list(skip_scratch_, count);
+    Vector scratch(Type::varchar(), std::max(count, kChunkCapacity));  // its JSON text goes with it
+    read_list(scratch, count);
     return;
   }
   size_t done = 0;

@@ -135,7 +135,6 @@ class ColumnChunkReader {
   std::vector<uint32_t> indices_;
   std::vector<int64_t> scratch_i64_;
   std::vector<std::string_view> scratch_views_;
-  Vector skip_scratch_;  // list rows read to be skipped
   // read_codes(): the output, whether every row so far came from the dictionary, and where
   // fetch() records the indices of the rows it is writing.
   uint32_t* codes_ = nullptr;

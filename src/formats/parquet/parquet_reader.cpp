@@ -10,6 +10,7 @@
 #include <cstring>
 #include <exception>
 #include <new>
+#include <system_error>
 #include <thread>
 
 #include "common/error.h"
@@ -294,7 +295,11 @@ std::unique_ptr<RowGroupReader> ParquetFile::read_row_group(int row_group, const
       }
     };
     std::vector<std::thread> threads;
-    for (size_t t = 1; t < std::min(reads.size(), kParallelReads); t++) threads.emplace_back(worker);
+    try {
+      for (size_t t = 1; t < std::min(reads.size(), kParallelReads); t++) threads.emplace_back(worker);
+    } catch (const std::system_error&) {
+      // No more threads to be had: the ones started and this one do the reads.
+    }
     worker();
     for (auto& t : threads) t.join();
     for (auto& e : errors)
