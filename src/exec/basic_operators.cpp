@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <chrono>
 #include <thread>
 
 namespace tributary::exec {
@@ -107,6 +108,21 @@ std::unique_ptr<SourceState> ScanOperator::make_source_state(ExecContext& contex
   return state;
 }
 
+void ScanOperator::hold_back(ExecContext& context) {
+  // A streamed result keeps the splits' order, so the chunks of splits read ahead of the
+  // lowest unfinished one wait in memory. A thread about to claim a split more than
+  // 2 x threads ahead waits for the consumer to catch up -- at most 200 ms, so a split that
+  // never reports its end (LIMIT stopped its thread) cannot stall the others.
+  if (!consumed_below_) return;
+  const uint64_t window = 2 * (uint64_t)std::max(1, context.threads);
+  for (int waited = 0; waited < 200; waited++) {
+    uint64_t next = next_split_.load();
+    if (next >= splits_.size() || next < consumed_below_->load() + window) return;
+    context.check_cancelled();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
 bool ScanOperator::get_data(ExecContext& context, Chunk& out, SourceState* raw_state) {
   auto* state = static_cast<ScanState*>(raw_state);
   uint64_t start = now_nanos();
@@ -122,6 +138,7 @@ bool ScanOperator::get_data(ExecContext& context, Chunk& out, SourceState* raw_s
         index = state->ahead_split;
         state->source = std::move(state->ahead);
       } else {
+        hold_back(context);
         index = next_split_.fetch_add(1);
         if (index >= splits_.size()) {
           add_time(now_nanos() - start);
@@ -357,7 +374,7 @@ void ResultCollector::sink(ExecContext& context, Chunk& input, SinkState* state)
   if (consumer_) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (failed_) return;  // the consumer threw: the query is failing, write nothing more
-    if (state->order == next_position_) {
+    if (state->order == next_position_.load()) {
       emit(input);
     } else {
       memory_ = &context.memory;
@@ -380,7 +397,7 @@ void ResultCollector::combine(ExecContext& context, SinkState* state) {
 void ResultCollector::position_done(uint64_t position) {
   if (!consumer_) return;
   std::lock_guard<std::mutex> lock(mutex_);
-  if (position >= next_position_) done_.insert(position);
+  if (position >= next_position_.load()) done_.insert(position);
   emit_ready();
 }
 
@@ -397,7 +414,7 @@ void ResultCollector::emit(Chunk& chunk) {
 void ResultCollector::emit_ready() {
   while (true) {
     // The chunks of the current lowest position that waited (it was not the lowest then).
-    auto waiting = waiting_.find(next_position_);
+    auto waiting = waiting_.find(next_position_.load());
     if (waiting != waiting_.end()) {
       for (auto& chunk : waiting->second) {
         memory_->release((int64_t)chunk.memory_bytes());
@@ -405,10 +422,10 @@ void ResultCollector::emit_ready() {
       }
       waiting_.erase(waiting);
     }
-    auto done = done_.find(next_position_);
+    auto done = done_.find(next_position_.load());
     if (done == done_.end()) return;
     done_.erase(done);
-    next_position_++;
+    next_position_.fetch_add(1);
   }
 }
 

@@ -19,10 +19,18 @@ class ScanOperator : public PhysicalOperator {
   std::unique_ptr<SourceState> make_source_state(ExecContext& context) override;
   bool get_data(ExecContext& context, Chunk& out, SourceState* state) override;
   int source_parallelism() const override { return (int)splits_.size(); }
-  void set_position_listener(std::function<void(uint64_t)> listener) override { split_done_ = std::move(listener); }
+  void set_position_listener(std::function<void(uint64_t)> listener,
+                             const std::atomic<uint64_t>* consumed_below) override {
+    split_done_ = std::move(listener);
+    consumed_below_ = consumed_below;
+  }
 
  private:
+  // Streaming: waits (a bounded time) before claiming a split far ahead of the consumer.
+  void hold_back(ExecContext& context);
+
   std::function<void(uint64_t)> split_done_;
+  const std::atomic<uint64_t>* consumed_below_ = nullptr;
   std::vector<std::shared_ptr<Split>> splits_;
   std::atomic<size_t> next_split_{0};
   ScanRequest request_;  // the plan's request plus dynamic filters
@@ -90,6 +98,8 @@ class ResultCollector : public PhysicalOperator {
   // Thread-safe: every chunk of source position `position` has been sunk.
   void position_done(uint64_t position);
   bool streaming() const { return consumer_ != nullptr; }
+  // The lowest source position whose chunks the consumer has not all received.
+  const std::atomic<uint64_t>* consumed_below() const { return &next_position_; }
   // The collected chunks in the order of their source positions (SinkState::order).
   std::vector<Chunk> take();
 
@@ -103,7 +113,7 @@ class ResultCollector : public PhysicalOperator {
   std::vector<std::pair<uint64_t, Chunk>> chunks_;
   // Streaming: the lowest position not yet ended, the later ones that have, and the chunks
   // waiting for earlier positions.
-  uint64_t next_position_ = 0;
+  std::atomic<uint64_t> next_position_{0};  // written under mutex_, read by the scan
   std::set<uint64_t> done_;
   std::map<uint64_t, std::vector<Chunk>> waiting_;
   MemoryTracker* memory_ = nullptr;  // where waiting chunks are accounted

@@ -187,7 +187,8 @@ void run_into(const planner::PlanPtr& plan, ExecContext& context, ResultCollecto
   builder.build(root.get(), top);
   // The result's own pipeline reports when each source position (split) ends, for streaming.
   if (collector.streaming())
-    top->source->set_position_listener([&collector](uint64_t position) { collector.position_done(position); });
+    top->source->set_position_listener([&collector](uint64_t position) { collector.position_done(position); },
+                                       collector.consumed_below());
   PipelineRunner runner(context);
   runner.run(top);
 }

@@ -5,6 +5,7 @@
 // chunks (hash build, aggregate, sort, result). Every role's state is per
 // thread; methods marked thread-safe are called from all pipeline threads.
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -55,7 +56,10 @@ class PhysicalOperator {
   virtual bool source_is_ordered() const { return false; }
   // For a source whose SourceState::order positions end one by one (a scan's splits): called,
   // thread-safe, once every chunk of a position has been produced and handed on.
-  virtual void set_position_listener(std::function<void(uint64_t)> listener) {}
+  // `consumed_below` (the lowest position the consumer still waits for) lets the source hold
+  // back from running far ahead of it.
+  virtual void set_position_listener(std::function<void(uint64_t)> listener,
+                                     const std::atomic<uint64_t>* consumed_below) {}
 
   // Operator role
   virtual bool is_streaming() const { return false; }
