@@ -123,6 +123,39 @@ void ScanOperator::hold_back(ExecContext& context) {
   }
 }
 
+bool ScanOperator::start_split(ExecContext& context, ScanState* state) {
+  size_t index;
+  if (state->ahead) {
+    index = state->ahead_split;
+    state->source = std::move(state->ahead);
+  } else {
+    hold_back(context);
+    index = next_split_.fetch_add(1);
+    if (index >= splits_.size()) return false;
+    state->source = node->connector->open(node->table, *splits_[index], request_);
+    node->stats->splits.fetch_add(1);
+  }
+  state->split = index;
+  state->order = index;
+  PageSource* source = state->source.get();
+  state->cancel_hook = context.add_cancel_hook([source] { source->cancel(); });
+  state->reported_bytes = 0;
+  // A source that prefetches gets the thread's next split opened (and fetching) now -- not
+  // under a LIMIT, which may need no further split, and only while more splits are left than
+  // threads to share them.
+  if (!request_.limit && source->prefetch() &&
+      splits_.size() - std::min(splits_.size(), next_split_.load()) > (size_t)context.threads) {
+    size_t next = next_split_.fetch_add(1);
+    if (next < splits_.size()) {
+      state->ahead = node->connector->open(node->table, *splits_[next], request_);
+      state->ahead_split = next;
+      node->stats->splits.fetch_add(1);
+      state->ahead->prefetch();
+    }
+  }
+  return true;
+}
+
 bool ScanOperator::get_data(ExecContext& context, Chunk& out, SourceState* raw_state) {
   auto* state = static_cast<ScanState*>(raw_state);
   uint64_t start = now_nanos();
@@ -132,39 +165,9 @@ bool ScanOperator::get_data(ExecContext& context, Chunk& out, SourceState* raw_s
   }
   while (true) {
     context.check_cancelled();
-    if (!state->source) {
-      size_t index;
-      if (state->ahead) {
-        index = state->ahead_split;
-        state->source = std::move(state->ahead);
-      } else {
-        hold_back(context);
-        index = next_split_.fetch_add(1);
-        if (index >= splits_.size()) {
-          add_time(now_nanos() - start);
-          return false;
-        }
-        state->source = node->connector->open(node->table, *splits_[index], request_);
-        node->stats->splits.fetch_add(1);
-      }
-      state->split = index;
-      state->order = index;
-      PageSource* source = state->source.get();
-      state->cancel_hook = context.add_cancel_hook([source] { source->cancel(); });
-      state->reported_bytes = 0;
-      // Opening a split ahead takes it from the other threads: only while there are more
-      // splits left than threads to share them.
-      // Not under a LIMIT, which may need no further split.
-      if (!request_.limit && source->prefetch() &&
-          splits_.size() - std::min(splits_.size(), next_split_.load()) > (size_t)context.threads) {
-        size_t next = next_split_.fetch_add(1);
-        if (next < splits_.size()) {
-          state->ahead = node->connector->open(node->table, *splits_[next], request_);
-          state->ahead_split = next;
-          node->stats->splits.fetch_add(1);
-          state->ahead->prefetch();
-        }
-      }
+    if (!state->source && !start_split(context, state)) {
+      add_time(now_nanos() - start);
+      return false;
     }
     out.init(output_types());
     PageStatus status = state->source->next(out);

@@ -10,6 +10,8 @@
 
 namespace tributary::exec {
 
+struct ScanState;
+
 class ScanOperator : public PhysicalOperator {
  public:
   ScanOperator(planner::PlanNode* node, ExecContext& context);
@@ -26,6 +28,9 @@ class ScanOperator : public PhysicalOperator {
   }
 
  private:
+  // Opens the thread's next split (the one opened ahead, or a newly claimed one); false when
+  // none is left.
+  bool start_split(ExecContext& context, ScanState* state);
   // Streaming: waits (a bounded time) before claiming a split far ahead of the consumer.
   void hold_back(ExecContext& context);
 
